@@ -1,0 +1,24 @@
+//! `digecon bench …`: each capability's benchmark; results go to BENCHMARKS.md.
+
+use clap::Subcommand;
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// 列出基准 / list the benchmarks
+    List,
+    /// 综合指数不确定性分析 vs COINr / composite-index uncertainty analysis vs COINr (issue 6)
+    Index(super::index::BenchArgs),
+    /// 微观数据分类与汇总 vs DuckDB / microdata classification and aggregation vs DuckDB (issue 5)
+    Microdata(super::microdata::BenchArgs),
+}
+
+pub fn run(cmd: BenchCmd) -> anyhow::Result<()> {
+    match cmd {
+        BenchCmd::List => {
+            println!("see BENCHMARKS.md");
+            Ok(())
+        }
+        BenchCmd::Index(a) => super::index::bench(a),
+        BenchCmd::Microdata(a) => super::microdata::bench(a),
+    }
+}

@@ -1,0 +1,451 @@
+//! Foundation commands: `init`, `status`, `export`, `import`, `wipe`, `show`, `list`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use digecon_core::{format_value, Period};
+use digecon_dataset::{parse_observations, write_observations, Dataset, ObservationRow};
+use digecon_store::ObservationFilter;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::db::DbArgs;
+use crate::output::{emit, Format};
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 覆盖已有数据 / replace whatever the database holds
+    #[arg(long)]
+    force: bool,
+    /// 从目录加载数据集，而非内置默认数据集 / load the dataset from DIR (layout of data/README.md) instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+pub async fn init(a: InitArgs) -> anyhow::Result<()> {
+    let owned;
+    let dataset = match &a.data {
+        None => Dataset::embedded().context("内置数据集 / the built-in dataset")?,
+        Some(dir) => {
+            owned = read_dir_files(dir)?;
+            let files = owned.iter().map(|(p, c)| (p.clone(), c.as_str())).collect();
+            Dataset::parse(files).with_context(|| format!("数据集 / dataset {}", dir.display()))?
+        }
+    };
+    let store = a.db.open(true).await?;
+    let total = (dataset.regions.len()
+        + dataset.departments.len()
+        + dataset.indicators.len()
+        + dataset.observations.len()
+        + dataset.targets.len()
+        + dataset.tasks.len()) as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{spinner} {msg:14} [{bar:30}] {pos}/{len}").unwrap().progress_chars("=> "),
+    );
+    let mut done_before = 0u64;
+    let mut stage_seen = String::new();
+    let mut stage_base = 0u64;
+    let result = store
+        .load_dataset(&dataset, a.force, &mut |stage, done, n| {
+            if stage != stage_seen {
+                stage_base = done_before;
+                stage_seen = stage.to_string();
+                bar.set_message(stage.to_string());
+            }
+            done_before = stage_base + done;
+            let _ = n;
+            bar.set_position(done_before);
+        })
+        .await;
+    bar.finish_and_clear();
+    result.with_context(|| format!("载入数据集 / loading the dataset into {}", a.db.describe()))?;
+    let counts = store.counts().await?;
+    println!("已初始化 / initialised {}: {counts}", a.db.describe());
+    store.close().await;
+    Ok(())
+}
+
+/// Reads every `.csv` under `dir` as (relative path, contents).
+fn read_dir_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+        for e in std::fs::read_dir(dir).with_context(|| format!("读取目录 / reading {}", dir.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                walk(root, &p, out)?;
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                let rel = p.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&p).with_context(|| format!("读取 / reading {}", p.display()))?;
+                out.push((rel, text));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
+#[derive(Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub async fn status(a: StatusArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let counts = store.counts().await?;
+    let loaded = store.meta("loaded_at").await?.unwrap_or_else(|| "-".into());
+    println!("{} ({:?})\n{counts}\nloaded_at: {loaded}", a.db.describe(), store.backend());
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    /// CSV with the columns region_code,region_name,indicator_code,indicator_name,unit,period,value,status,source_doc,source_quote,synthetic
+    Csv,
+}
+
+#[derive(Args)]
+pub struct FilterArgs {
+    /// 指标代码 / indicator code, e.g. DE_VA
+    #[arg(long)]
+    indicator: Option<String>,
+    /// 地区代码 / region code, e.g. 360700
+    #[arg(long)]
+    region: Option<String>,
+    /// 期间 / period: 2022, 2022-Q1, 2022-03
+    #[arg(long)]
+    period: Option<Period>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> ObservationFilter {
+        ObservationFilter { indicator: self.indicator.clone(), region: self.region.clone(), period: self.period }
+    }
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ExportFormat,
+    /// 输出文件（默认标准输出）/ output file (default: stdout)
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+pub async fn export(a: ExportArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let catalog = store.catalog().await?;
+    let obs = store.observations(&a.filter.filter()).await?;
+    let rows = obs.iter().map(|o| ObservationRow::new(o, &catalog));
+    let ExportFormat::Csv = a.format;
+    match &a.out {
+        Some(path) => {
+            // Write next to the target and rename, so a failed export never leaves half a file.
+            let tmp = path.with_extension("csv.partial");
+            let file = std::fs::File::create(&tmp).with_context(|| format!("创建 / creating {}", tmp.display()))?;
+            write_observations(std::io::BufWriter::new(file), rows)?;
+            std::fs::rename(&tmp, path)?;
+            eprintln!("已导出 / exported {} observations to {}", obs.len(), path.display());
+        }
+        None => write_observations(std::io::stdout().lock(), rows)?,
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 观测值 CSV 文件（与 export 同列）/ observations CSV in the export layout
+    file: PathBuf,
+    /// 只检查，不写入 / check and report what would change, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// 修改原因（记入修订历史）/ reason recorded in the revision history
+    #[arg(long, default_value = "导入 / import")]
+    reason: String,
+}
+
+pub async fn import(a: ImportArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&a.file).with_context(|| format!("读取 / reading {}", a.file.display()))?;
+    let name = a.file.display().to_string();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!("{name}: 文件不是 UTF-8 编码 / the file is not UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to())
+    })?;
+    let store = a.db.open(false).await?;
+    let catalog = store.catalog().await?;
+    let obs = parse_observations(&name, &text, &catalog)?;
+    let actor = format!("digecon import {name}");
+    let s = store.upsert_observations(&obs, &actor, &a.reason, a.dry_run).await?;
+    println!(
+        "{}{name}: 新增 created {}, 更新 updated {}, 未变 unchanged {}, 拒绝 rejected 0",
+        if a.dry_run { "[dry run, nothing written] " } else { "" },
+        s.created,
+        s.updated,
+        s.unchanged
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct WipeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 删除所有观测值（保留目录与修订历史）/ delete all observations (the catalogue and the revision history stay)
+    #[arg(long, required = true)]
+    observations: bool,
+    #[arg(long, default_value = "清空 / wipe")]
+    reason: String,
+}
+
+pub async fn wipe(a: WipeArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let n = store.delete_observations(&ObservationFilter::default(), "digecon wipe", &a.reason).await?;
+    println!("已删除 / deleted {n} observations from {}", a.db.describe());
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 指标代码 / indicator code, e.g. DE_VA
+    #[arg(long)]
+    indicator: String,
+    /// 地区代码（可多个；默认全部有数据的地区）/ region code(s); default: every region with data
+    #[arg(long)]
+    region: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// One indicator: with one region, its series with status and source; with several, a
+/// region × period grid.
+pub async fn show(a: ShowArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let catalog = store.catalog().await?;
+    let Some(ind) = catalog.indicator(&a.indicator).cloned() else {
+        bail!("未知的指标代码 / unknown indicator code `{}` (see `digecon list indicators`)", a.indicator);
+    };
+    for r in &a.region {
+        if catalog.region(r).is_none() {
+            bail!("未知的地区代码 / unknown region code `{r}` (see `digecon list regions`)");
+        }
+    }
+    let mut obs = store
+        .observations(&ObservationFilter { indicator: Some(ind.code.clone()), ..Default::default() })
+        .await?;
+    if !a.region.is_empty() {
+        obs.retain(|o| a.region.contains(&o.region_code));
+    }
+    if a.format == Format::Table {
+        println!("{} {} / {} ({})", ind.code, ind.name_zh, ind.name_en, if ind.unit.is_empty() { "-" } else { &ind.unit });
+    }
+    if obs.is_empty() {
+        println!("无数据 / no observations");
+        return Ok(());
+    }
+    let region_name = |c: &str| catalog.region(c).map_or(String::new(), |r| r.name_zh.clone());
+    if a.region.len() == 1 {
+        let rows: Vec<Vec<String>> = obs
+            .iter()
+            .map(|o| {
+                vec![
+                    o.period.to_string(),
+                    format_value(o.value),
+                    o.status.to_string(),
+                    if o.synthetic { "synthetic".into() } else { String::new() },
+                    o.source.doc.clone(),
+                    o.source.quote.clone(),
+                ]
+            })
+            .collect();
+        println!("{} {}", a.region[0], region_name(&a.region[0]));
+        emit(a.format, &["period", "value", "status", "synthetic", "source_doc", "source_quote"], &rows)
+    } else {
+        let periods: BTreeSet<Period> = obs.iter().map(|o| o.period).collect();
+        let mut grid: Vec<(String, BTreeMap<Period, String>)> = Vec::new();
+        for o in &obs {
+            if grid.last().is_none_or(|(r, _)| r != &o.region_code) {
+                grid.push((o.region_code.clone(), BTreeMap::new()));
+            }
+            let mark = if o.synthetic { "*" } else { "" };
+            grid.last_mut().unwrap().1.insert(o.period, format!("{}{mark}", format_value(o.value)));
+        }
+        let mut headers = vec!["region_code".to_string(), "region".to_string()];
+        headers.extend(periods.iter().map(|p| p.to_string()));
+        let rows: Vec<Vec<String>> = grid
+            .into_iter()
+            .map(|(r, vals)| {
+                let mut row = vec![r.clone(), region_name(&r)];
+                row.extend(periods.iter().map(|p| vals.get(p).cloned().unwrap_or_default()));
+                row
+            })
+            .collect();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        emit(a.format, &headers, &rows)
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListWhat {
+    Regions,
+    Departments,
+    Indicators,
+    Plans,
+    Targets,
+    Constraints,
+    Tasks,
+    Projects,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// 要列出的内容 / what to list
+    what: ListWhat,
+    #[command(flatten)]
+    db: DbArgs,
+    /// 只列某规划的 / only those of this plan (targets, tasks, projects)
+    #[arg(long)]
+    plan: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub async fn list(a: ListArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let plan = a.plan.as_deref();
+    let opt = |v: Option<f64>| v.map(format_value).unwrap_or_default();
+    let (headers, rows): (&[&str], Vec<Vec<String>>) = match a.what {
+        ListWhat::Regions => (
+            &["code", "name_zh", "name_en", "level", "parent_code"],
+            store
+                .regions()
+                .await?
+                .into_iter()
+                .map(|r| vec![r.code, r.name_zh, r.name_en, r.level.to_string(), r.parent_code.unwrap_or_default()])
+                .collect(),
+        ),
+        ListWhat::Departments => (
+            &["code", "name_zh", "name_en", "region_code", "kind", "aliases"],
+            store
+                .departments()
+                .await?
+                .into_iter()
+                .map(|d| vec![d.code, d.name_zh, d.name_en, d.region_code, d.kind.to_string(), d.aliases.join(";")])
+                .collect(),
+        ),
+        ListWhat::Indicators => (
+            &["code", "name_zh", "name_en", "unit", "frequency", "polarity", "aggregation", "category", "formula"],
+            store
+                .indicators()
+                .await?
+                .into_iter()
+                .map(|i| {
+                    vec![
+                        i.code,
+                        i.name_zh,
+                        i.name_en,
+                        i.unit,
+                        i.frequency.to_string(),
+                        i.polarity.to_string(),
+                        i.aggregation.to_string(),
+                        i.category,
+                        i.formula.map(|f| f.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+        ListWhat::Plans => (
+            &["id", "name_zh", "kind", "region_code", "start_year", "end_year", "source_doc"],
+            store
+                .plans()
+                .await?
+                .into_iter()
+                .map(|p| {
+                    vec![p.id, p.name_zh, p.kind.to_string(), p.region_code, p.start_year.to_string(), p.end_year.to_string(), p.source_doc]
+                })
+                .collect(),
+        ),
+        ListWhat::Targets => (
+            &["plan", "region_code", "indicator_code", "base_year", "base_text", "base_value", "target_year", "target_text", "attribute", "stated_growth_text", "lead_units"],
+            store
+                .targets(plan)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.plan_id,
+                        t.region_code,
+                        t.indicator_code,
+                        t.base_year.map(|y| y.to_string()).unwrap_or_default(),
+                        t.base_text,
+                        opt(t.base_value),
+                        t.target_year.to_string(),
+                        t.target_text,
+                        t.attribute.map(|x| x.as_zh().to_string()).unwrap_or_default(),
+                        t.stated_growth_text,
+                        t.lead_units.join(";"),
+                    ]
+                })
+                .collect(),
+        ),
+        ListWhat::Constraints => (
+            &["region_code", "indicator_code", "period", "relation", "value", "source_doc", "source_quote"],
+            store
+                .constraints()
+                .await?
+                .into_iter()
+                .map(|c| {
+                    vec![
+                        c.region_code,
+                        c.indicator_code,
+                        c.period.to_string(),
+                        c.relation.to_string(),
+                        format_value(c.value),
+                        c.source.doc,
+                        c.source.quote,
+                    ]
+                })
+                .collect(),
+        ),
+        ListWhat::Tasks => (
+            &["plan", "number", "section", "text", "lead_units", "coop_units"],
+            store
+                .tasks(plan)
+                .await?
+                .into_iter()
+                .map(|t| vec![t.plan_id, t.number.to_string(), t.section, t.text, t.lead_units.join(";"), t.coop_units.join(";")])
+                .collect(),
+        ),
+        ListWhat::Projects => (
+            &["plan", "number", "category", "domain", "name", "milestones", "lead_units", "coop_units"],
+            store
+                .projects(plan)
+                .await?
+                .into_iter()
+                .map(|p| {
+                    vec![
+                        p.plan_id,
+                        p.number.to_string(),
+                        p.category,
+                        p.domain,
+                        p.name,
+                        p.milestones.iter().map(|m| format!("{}: {}", m.year, m.text)).collect::<Vec<_>>().join(" | "),
+                        p.lead_units.join(";"),
+                        p.coop_units.join(";"),
+                    ]
+                })
+                .collect(),
+        ),
+    };
+    emit(a.format, headers, &rows)
+}

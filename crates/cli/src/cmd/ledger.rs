@@ -1,0 +1,1023 @@
+//! The task ledger and key-project scheduling: `digecon tasks …`, `digecon projects …`,
+//! `digecon bulletin`. Thin: every rule lives in `digecon-ledger`, storage in `digecon-store`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Args, Subcommand, ValueEnum};
+use digecon_core::{format_value, Actor, Department, Period, RegionTree};
+use digecon_ledger::bulletin::{self, BulletinInput, BulletinOptions};
+use digecon_ledger::scope::{may_file_problem, may_file_progress, may_file_project};
+use digecon_ledger::projects::{city_of, department_name, league_by_city, league_by_lead_unit, region_name, LeagueRow};
+use digecon_ledger::workbook::{self, ProjectLedger, ProjectLedgerContext, TaskLedger, TaskLedgerContext};
+use digecon_ledger::{
+    check_report, colour_at, month_index, open_longer_than, progress_at, Colour, Contribution, ItemKind, LedgerItem,
+    MonthlyReport, Problem, ProgressReport, ProgressStatus, Subject,
+};
+use digecon_store::Store;
+
+use super::db::DbArgs;
+use crate::output::{emit, Format};
+
+const DEFAULT_BY: &str = "cli";
+
+// Parsed once per run; the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
+pub enum TasksCmd {
+    /// 列出任务及解析出的量化目标 / list tasks (and 004 engineering projects) with their parsed goals
+    List(TasksListArgs),
+    /// 每个量化目标一行 / one row per quantitative goal
+    Goals(TasksListArgs),
+    /// 填报任务进度（牵头单位）或配合情况（配合单位）/ file a task's progress (lead unit) or a co-operating unit's part
+    Report(TaskReportArgs),
+    /// 各任务某期的颜色及原因 / each task's colour for a period, with the reasons
+    Status(TaskStatusArgs),
+    /// 导出工作台账 .xlsx / export the task ledger workbook
+    Export(ExportArgs),
+    /// 导入工作台账 .xlsx（全部成功或全部不写入）/ import a task ledger workbook, all or nothing
+    Import(ImportArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ProjectsCmd {
+    /// 列出重点项目 / list the key projects of a year
+    List(ProjectsListArgs),
+    /// 填报项目月度投资 / file a project's monthly investment report
+    Report(ProjectReportArgs),
+    /// 调度视图：按项目、地区、牵头单位的完成情况 / scheduling views: completion vs plan vs 序时进度 by project, city or lead unit
+    Schedule(ScheduleArgs),
+    /// 需协调解决且超过 N 个月未解决的问题 / problems open for more than N months
+    Problems(ProblemsArgs),
+    /// 载入合成演示台账（100 个项目，650 亿元）/ load the synthetic demo ledger (100 projects, 650 亿元, reports through 2022)
+    Demo(DemoArgs),
+    /// 导出项目调度台账 .xlsx / export the key-project ledger workbook
+    Export(ExportArgs),
+    /// 导入项目调度台账 .xlsx（全部成功或全部不写入）/ import a key-project ledger workbook, all or nothing
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+pub struct TasksListArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 只列此计划 / only this plan (e.g. jx-2022-workplan)
+    #[arg(long)]
+    plan: Option<String>,
+    /// 同时输出任务原文 / also print the task text
+    #[arg(long)]
+    text: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct TaskReportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    plan: String,
+    /// task（任务）或 project（004 工程）/ task or project
+    #[arg(long, default_value = "task")]
+    kind: String,
+    #[arg(long)]
+    number: u32,
+    /// 月（2022-09）或季度（2022-Q3）/ a month or a quarter
+    #[arg(long)]
+    period: Period,
+    /// 填报单位代码或名称，默认第一牵头单位；配合单位填报时只记录其配合情况 / reporting unit (code or name); default the first lead unit. A co-operating unit's report is recorded as its part.
+    #[arg(long)]
+    department: Option<String>,
+    /// not_started | in_progress | completed | behind（未启动 推进中 已完成 滞后）
+    #[arg(long)]
+    status: Option<String>,
+    /// 完成百分比 0–100 / percent complete
+    #[arg(long)]
+    percent: Option<f64>,
+    /// 目标实测值，如 G1=12（可重复）/ measured value of a goal, e.g. G1=12 (repeatable)
+    #[arg(long = "value", value_name = "GOAL=VALUE")]
+    values: Vec<String>,
+    /// 已完成节点，如 M2023（可重复）/ milestone reached, e.g. M2023 (repeatable)
+    #[arg(long = "milestone")]
+    milestones: Vec<String>,
+    #[arg(long, default_value = "")]
+    narrative: String,
+    /// 佐证材料（可重复）/ evidence reference (repeatable)
+    #[arg(long)]
+    evidence: Vec<String>,
+    /// 需协调解决的问题（可重复）/ a problem needing coordination (repeatable)
+    #[arg(long)]
+    problem: Vec<String>,
+    /// 以该账号身份填报：检查其单位和数据范围，并记为填报人 / act as this user account: its unit and data scope are checked and it is recorded as the author
+    #[arg(long = "as", value_name = "USER", conflicts_with = "by")]
+    as_user: Option<String>,
+    /// 记录人（不指定 --as 时，以管理员身份操作）/ recorded by (without --as the CLI acts as an administrator)
+    #[arg(long, default_value = DEFAULT_BY)]
+    by: String,
+}
+
+#[derive(Args)]
+pub struct TaskStatusArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 期间（月或季度）/ the period (month or quarter)
+    #[arg(long)]
+    period: Period,
+    #[arg(long)]
+    plan: Option<String>,
+    /// 只列此颜色 / only this colour
+    #[arg(long, value_enum)]
+    colour: Option<ColourArg>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColourArg {
+    Green,
+    Yellow,
+    Red,
+    Grey,
+}
+
+impl ColourArg {
+    fn colour(self) -> Colour {
+        match self {
+            ColourArg::Green => Colour::Green,
+            ColourArg::Yellow => Colour::Yellow,
+            ColourArg::Red => Colour::Red,
+            ColourArg::Grey => Colour::Grey,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 输出文件 / the .xlsx to write
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// 任务台账：只导出此计划 / task ledger: only this plan
+    #[arg(long)]
+    plan: Option<String>,
+    /// 项目台账：只导出此年度 / project ledger: only this year
+    #[arg(long)]
+    year: Option<i32>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 台账文件 / the .xlsx workbook
+    file: PathBuf,
+    /// 只检查不写入 / check only, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// 以该账号身份填报：检查其单位和数据范围，并记为填报人 / act as this user account: its unit and data scope are checked and it is recorded as the author
+    #[arg(long = "as", value_name = "USER", conflicts_with = "by")]
+    as_user: Option<String>,
+    /// 记录人（不指定 --as 时，以管理员身份操作）/ recorded by (without --as the CLI acts as an administrator)
+    #[arg(long, default_value = DEFAULT_BY)]
+    by: String,
+}
+
+#[derive(Args)]
+pub struct ProjectsListArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    year: Option<i32>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct ProjectReportArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 项目编码 / project code
+    #[arg(long)]
+    code: String,
+    /// 月份，如 2022-10 / the month
+    #[arg(long)]
+    period: Period,
+    /// 当月完成投资（万元）/ invested this month, 万元
+    #[arg(long = "month")]
+    month_investment: f64,
+    /// 年度累计完成投资（万元）/ invested this year to date, 万元
+    #[arg(long = "ytd")]
+    ytd_investment: f64,
+    /// 形象进度 / what was built
+    #[arg(long, default_value = "")]
+    progress: String,
+    /// 需协调解决的问题（可重复）/ a problem needing coordination (repeatable)
+    #[arg(long)]
+    problem: Vec<String>,
+    /// 以该账号身份填报：检查其单位和数据范围，并记为填报人 / act as this user account: its unit and data scope are checked and it is recorded as the author
+    #[arg(long = "as", value_name = "USER", conflicts_with = "by")]
+    as_user: Option<String>,
+    /// 记录人（不指定 --as 时，以管理员身份操作）/ recorded by (without --as the CLI acts as an administrator)
+    #[arg(long, default_value = DEFAULT_BY)]
+    by: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScheduleBy {
+    /// 每个项目一行 / one row per project
+    Project,
+    /// 按设区市 / by city
+    City,
+    /// 按牵头单位 / by lead unit
+    LeadUnit,
+}
+
+#[derive(Args)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 截至月份，如 2022-09 / as of this month
+    #[arg(long)]
+    month: Period,
+    #[arg(long, value_enum, default_value = "project")]
+    by: ScheduleBy,
+    /// 只列滞后项目 / only lagging projects (with --by project)
+    #[arg(long)]
+    lagging: bool,
+    /// 低于序时进度超过此百分点才算滞后 / lagging = completion below 序时进度 by more than this many percentage points
+    #[arg(long, default_value_t = 0.0)]
+    lag_pp: f64,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct ProblemsArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 截至期间 / as of this month or quarter
+    #[arg(long)]
+    as_of: Period,
+    /// 未解决超过的月数（0 = 全部未解决）/ open for more than this many months (0 = every open problem)
+    #[arg(long, default_value_t = 3)]
+    open_months: u32,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 随机种子 / seed (the same seed gives the same ledger)
+    #[arg(long, default_value_t = 2022)]
+    seed: u64,
+    /// 覆盖已有台账 / replace the ledger the database holds
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+pub struct BulletinArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 季度，如 2022-Q3 / the quarter
+    #[arg(long)]
+    quarter: Period,
+    /// 输出目录 / directory for bulletin-QUARTER.{md,html,xlsx}
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// 纳入的计划（可重复）；默认为当年有进度报告的计划 / plans to cover (repeatable); default: the plans with progress reports in the quarter's year
+    #[arg(long)]
+    plan: Vec<String>,
+    /// 低于序时进度超过此百分点才算滞后 / lagging = below 序时进度 by more than this many percentage points
+    #[arg(long, default_value_t = 0.0)]
+    lag_pp: f64,
+    /// 列出未解决超过此月数的问题 / list problems open for more than this many months
+    #[arg(long, default_value_t = 3)]
+    open_months: u32,
+}
+
+pub async fn tasks(cmd: TasksCmd) -> anyhow::Result<()> {
+    match cmd {
+        TasksCmd::List(a) => tasks_list(a, false).await,
+        TasksCmd::Goals(a) => tasks_list(a, true).await,
+        TasksCmd::Report(a) => task_report(a).await,
+        TasksCmd::Status(a) => task_status(a).await,
+        TasksCmd::Export(a) => tasks_export(a).await,
+        TasksCmd::Import(a) => tasks_import(a).await,
+    }
+}
+
+pub async fn projects(cmd: ProjectsCmd) -> anyhow::Result<()> {
+    match cmd {
+        ProjectsCmd::List(a) => projects_list(a).await,
+        ProjectsCmd::Report(a) => project_report(a).await,
+        ProjectsCmd::Schedule(a) => schedule(a).await,
+        ProjectsCmd::Problems(a) => problems(a).await,
+        ProjectsCmd::Demo(a) => demo(a).await,
+        ProjectsCmd::Export(a) => projects_export(a).await,
+        ProjectsCmd::Import(a) => projects_import(a).await,
+    }
+}
+
+async fn items_of(store: &Store, plan: Option<&str>) -> anyhow::Result<Vec<LedgerItem>> {
+    let items = store.ledger_items().await?;
+    if let Some(p) = plan {
+        if !items.iter().any(|i| i.key.plan_id == p) {
+            bail!("没有计划 `{p}` 的任务 / no tasks or projects of plan `{p}` (see `digecon list plans`)");
+        }
+    }
+    Ok(items.into_iter().filter(|i| plan.is_none_or(|p| i.key.plan_id == p)).collect())
+}
+
+/// `--as USER`: the account's actor (checked to be active); `None` = the CLI acts as an administrator.
+async fn actor_of(store: &Store, as_user: Option<&str>) -> anyhow::Result<Option<Actor>> {
+    let Some(u) = as_user else { return Ok(None) };
+    let user = store.user(u).await?.ok_or_else(|| anyhow!("--as: 未知的用户 / unknown user `{u}` (see `digecon user list`)"))?;
+    if !user.active {
+        bail!("--as: 用户已停用 / user `{u}` is deactivated");
+    }
+    Ok(Some(user.actor()))
+}
+
+/// Who a write is recorded as.
+fn author(actor: &Option<Actor>, by: &str) -> String {
+    actor.as_ref().map_or_else(|| by.to_string(), |a| a.username.clone())
+}
+
+/// Rejects a batch the actor may not file, listing every refusal.
+fn refuse(denied: Vec<String>) -> anyhow::Result<()> {
+    if denied.is_empty() {
+        Ok(())
+    } else {
+        bail!("无权填报，未写入任何数据 / not permitted, nothing was written:\n  {}", denied.join("\n  "))
+    }
+}
+
+fn names(departments: &[Department], codes: &[String]) -> String {
+    codes.iter().map(|c| department_name(departments, c)).collect::<Vec<_>>().join("、")
+}
+
+async fn tasks_list(a: TasksListArgs, per_goal: bool) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let items = items_of(&store, a.plan.as_deref()).await?;
+    let departments = store.departments().await?;
+    if per_goal {
+        let mut rows = Vec::new();
+        for it in &items {
+            let goals = it.goals.iter().map(|g| (g, it.due)).chain(it.milestones.iter().flat_map(|m| m.goals.iter().map(move |g| (g, m.due))));
+            for (g, due) in goals {
+                rows.push(vec![
+                    it.key.plan_id.clone(),
+                    it.key.kind.as_str().into(),
+                    it.key.number.to_string(),
+                    g.id.clone(),
+                    g.relation.as_str().into(),
+                    format_value(g.value),
+                    g.upper.map(format_value).unwrap_or_default(),
+                    g.unit.clone(),
+                    if g.each { "each".into() } else { String::new() },
+                    due.to_string(),
+                    g.phrase.clone(),
+                    g.clause.clone(),
+                ]);
+            }
+        }
+        return emit(
+            a.format,
+            &["plan_id", "kind", "number", "goal_id", "relation", "value", "upper", "unit", "each", "due", "phrase", "clause"],
+            &rows,
+        );
+    }
+    let mut rows = Vec::new();
+    for it in &items {
+        let goals: Vec<String> = it.all_goals().map(|g| format!("{} {} [{}]", g.id, g.short(), g.phrase)).collect();
+        let not_goals: Vec<String> = it
+            .not_goals
+            .iter()
+            .chain(it.milestones.iter().flat_map(|m| m.not_goals.iter()))
+            .map(|n| format!("{} ({})", n.text, n.reason.as_str()))
+            .collect();
+        let mut row = vec![
+            it.key.plan_id.clone(),
+            it.key.kind.as_str().into(),
+            it.key.number.to_string(),
+            it.group.clone(),
+            names(&departments, &it.lead_units),
+            goals.len().to_string(),
+            goals.join("; "),
+            not_goals.join("; "),
+        ];
+        if a.text {
+            row.push(it.text.clone());
+        }
+        rows.push(row);
+    }
+    let mut headers = vec!["plan_id", "kind", "number", "section", "lead_units", "goal_count", "goals", "not_goals"];
+    if a.text {
+        headers.push("text");
+    }
+    emit(a.format, &headers, &rows)
+}
+
+fn resolve_department<'d>(departments: &'d [Department], text: &str) -> anyhow::Result<&'d Department> {
+    let hits: Vec<&Department> =
+        departments.iter().filter(|d| d.code == text || d.name_zh == text || d.aliases.iter().any(|x| x == text)).collect();
+    match hits.as_slice() {
+        [d] => Ok(d),
+        [] => bail!("未知的单位 / unknown unit `{text}` (see `digecon list departments`)"),
+        _ => bail!("单位名称不唯一 / unit `{text}` is ambiguous; use its code"),
+    }
+}
+
+/// The next free problem number for a subject and period.
+fn next_seq(stored: &[Problem], subject: &Subject, raised: Period) -> u32 {
+    stored.iter().filter(|p| &p.subject == subject && p.raised == raised).map(|p| p.seq).max().unwrap_or(0) + 1
+}
+
+async fn task_report(a: TaskReportArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let kind: ItemKind = a.kind.parse().map_err(anyhow::Error::msg)?;
+    let items = store.ledger_items().await?;
+    let Some(item) = items.iter().find(|i| i.key.plan_id == a.plan && i.key.kind == kind && i.key.number == a.number) else {
+        bail!("未知的任务 / unknown {} {} in plan `{}` (see `digecon tasks list --plan {}`)", kind.as_str(), a.number, a.plan, a.plan);
+    };
+    if matches!(a.period, Period::Year(_)) {
+        bail!("--period: 期间须为月或季度 / the period must be a month (2022-09) or a quarter (2022-Q3), got `{}`", a.period);
+    }
+    let departments = store.departments().await?;
+    let actor = actor_of(&store, a.as_user.as_deref()).await?;
+    let by = author(&actor, &a.by);
+    // Without --department: the actor's own unit when it works on the task, else the first lead unit.
+    let own = actor.as_ref().and_then(|x| x.department_code.clone()).filter(|d| item.is_lead(d) || item.is_coop(d));
+    let department = match (&a.department, own) {
+        (Some(t), _) => resolve_department(&departments, t)?.code.clone(),
+        (None, Some(d)) => d,
+        (None, None) => item.lead_units.first().cloned().context("该任务没有牵头单位 / the task has no lead unit")?,
+    };
+    if let Some(x) = &actor {
+        may_file_progress(x, item, &department).map_err(anyhow::Error::msg)?;
+    }
+    let stored_problems = store.problems().await?;
+    let mut problems = Vec::new();
+    for (i, text) in a.problem.iter().enumerate() {
+        let subject = Subject::Item(item.key.clone());
+        problems.push(Problem {
+            seq: next_seq(&stored_problems, &subject, a.period) + i as u32,
+            subject,
+            raised: a.period,
+            department_code: Some(department.clone()),
+            text: text.clone(),
+            resolved: None,
+            resolution: String::new(),
+            synthetic: false,
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        });
+    }
+    if !item.is_lead(&department) {
+        if !item.is_coop(&department) {
+            bail!(
+                "--department: {} 既不是牵头单位也不是配合单位 / `{department}` neither leads nor co-operates on {} (lead: {}; co-operating: {})",
+                department_name(&departments, &department),
+                item.key,
+                item.lead_units_text,
+                if item.coop_units_text.is_empty() { "none" } else { &item.coop_units_text }
+            );
+        }
+        if a.status.is_some() || a.percent.is_some() || !a.values.is_empty() || !a.milestones.is_empty() || !a.evidence.is_empty() {
+            bail!("配合单位只填写配合情况（--narrative）/ a co-operating unit files its part only (--narrative, --problem); status, percent, values, milestones and evidence are the lead unit's");
+        }
+        if a.narrative.trim().is_empty() {
+            bail!("--narrative: 配合情况不能为空 / the co-operating unit's part is empty");
+        }
+        let reports = store.progress_reports(Some(&a.plan)).await?;
+        if !reports.iter().any(|r| r.key == item.key && r.period == a.period) {
+            bail!("{} {} 尚无牵头单位报告 / {} has no lead unit's report for {} yet", item.key, a.period, item.key, a.period);
+        }
+        let contribution = Contribution { department_code: department.clone(), narrative: a.narrative.clone(), synthetic: false, recorded_by: String::new(), recorded_at: String::new() };
+        let ledger = TaskLedger { reports: Vec::new(), contributions: vec![(item.key.clone(), a.period, contribution)], problems };
+        store.save_task_ledger(&ledger, &by).await?;
+        println!("已记录配合情况 / recorded {}'s part of {} {}", department_name(&departments, &department), item.key, a.period);
+        return Ok(());
+    }
+    let status: ProgressStatus = a.status.as_deref().context("--status 必填 / --status is required for the lead unit's report")?.parse().map_err(anyhow::Error::msg)?;
+    if let Some(p) = a.percent {
+        if !(0.0..=100.0).contains(&p) {
+            bail!("--percent: 应在 0–100 之间 / must be between 0 and 100, got {}", format_value(p));
+        }
+    }
+    let mut values = BTreeMap::new();
+    for v in &a.values {
+        let Some((id, x)) = v.split_once('=') else { bail!("--value `{v}`: 应为 目标编号=数值 / expected GOAL=VALUE, e.g. G1=12") };
+        let (id, x) = (id.trim(), x.trim());
+        let goal = item.goal(id).with_context(|| {
+            let known: Vec<&str> = item.all_goals().map(|g| g.id.as_str()).collect();
+            format!("--value: 未知的目标编号 / unknown goal `{id}` of {} (known: {})", item.key, if known.is_empty() { "none".into() } else { known.join(", ") })
+        })?;
+        let x: f64 = x.parse().ok().filter(|x: &f64| x.is_finite()).with_context(|| format!("--value {id}: `{x}` 不是数字 / is not a number ({})", goal.unit))?;
+        if values.insert(id.to_string(), x).is_some() {
+            bail!("--value: 目标 {id} 重复 / goal {id} given twice");
+        }
+    }
+    for m in &a.milestones {
+        if !item.milestones.iter().any(|x| &x.id == m) {
+            bail!("--milestone: 未知的节点 / unknown milestone `{m}` of {}", item.key);
+        }
+    }
+    let report = ProgressReport {
+        key: item.key.clone(),
+        period: a.period,
+        department_code: department.clone(),
+        status,
+        percent: a.percent,
+        values,
+        milestones_reached: a.milestones.clone(),
+        narrative: a.narrative.clone(),
+        evidence: a.evidence.clone(),
+        contributions: Vec::new(),
+        synthetic: false,
+        recorded_by: String::new(),
+        recorded_at: String::new(),
+    };
+    store.save_task_ledger(&TaskLedger { reports: vec![report], contributions: Vec::new(), problems }, &by).await?;
+    let reports = store.progress_reports(Some(&a.plan)).await?;
+    let c = colour_at(item, &reports, a.period);
+    println!("已记录 / recorded {} {}: {} {} — {}", item.key, a.period, c.colour.zh(), c.colour.as_str(), c.colour.meaning());
+    for l in &c.lateness {
+        println!("  {}", l.describe());
+    }
+    Ok(())
+}
+
+async fn task_status(a: TaskStatusArgs) -> anyhow::Result<()> {
+    if matches!(a.period, Period::Year(_)) {
+        bail!("--period: 期间须为月或季度 / the period must be a month or a quarter, got `{}`", a.period);
+    }
+    let store = a.db.open(false).await?;
+    let items = items_of(&store, a.plan.as_deref()).await?;
+    let departments = store.departments().await?;
+    let reports = store.progress_reports(a.plan.as_deref()).await?;
+    let end = month_index(&a.period);
+    let mut rows = Vec::new();
+    for it in items.iter().filter(|i| month_index(&i.start) <= end && end - 2 <= month_index(&i.due)) {
+        let c = colour_at(it, &reports, a.period);
+        if a.colour.is_some_and(|x| x.colour() != c.colour) {
+            continue;
+        }
+        let percent = c.report_period.and_then(|p| reports.iter().find(|r| r.key == it.key && r.period == p)).and_then(|r| r.percent);
+        rows.push(vec![
+            it.key.plan_id.clone(),
+            it.key.kind.as_str().into(),
+            it.key.number.to_string(),
+            it.group.clone(),
+            names(&departments, &it.lead_units),
+            format!("{} {}", c.colour.zh(), c.colour.as_str()),
+            c.report_period.map(|p| p.to_string()).unwrap_or_default(),
+            percent.map(format_value).unwrap_or_default(),
+            format!("{:.1}", c.expected_pct),
+            c.previous.map(|(p, col)| format!("{p} {}", col.as_str())).unwrap_or_default(),
+            c.lateness.iter().map(|l| l.describe()).collect::<Vec<_>>().join("; "),
+        ]);
+    }
+    emit(
+        a.format,
+        &["plan_id", "kind", "number", "section", "lead_units", "colour", "report", "percent", "expected_pct", "previous", "why_late"],
+        &rows,
+    )
+}
+
+async fn tasks_export(a: ExportArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let items = items_of(&store, a.plan.as_deref()).await?;
+    let reports = store.progress_reports(a.plan.as_deref()).await?;
+    let problems = store.problems().await?;
+    let departments = store.departments().await?;
+    let bytes = workbook::write_task_ledger(&items, &reports, &problems, &departments)?;
+    std::fs::write(&a.out, bytes).with_context(|| format!("写入 / writing {}", a.out.display()))?;
+    println!("已导出工作台账 / wrote the task ledger {} ({} reports)", a.out.display(), reports.iter().filter(|r| items.iter().any(|i| i.key == r.key)).count());
+    Ok(())
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("读取 / reading {}", path.display()))
+}
+
+async fn tasks_import(a: ImportArgs) -> anyhow::Result<()> {
+    let bytes = read_file(&a.file)?;
+    let store = a.db.open(false).await?;
+    let items = store.ledger_items().await?;
+    let departments = store.departments().await?;
+    let existing = store.progress_reports(None).await?;
+    let ctx = TaskLedgerContext { items: &items, departments: &departments, existing_reports: &existing };
+    let ledger = workbook::read_task_ledger(&bytes, &a.file.display().to_string(), &ctx)?;
+    let actor = actor_of(&store, a.as_user.as_deref()).await?;
+    if let Some(x) = &actor {
+        let tree = RegionTree::new(&store.regions().await?);
+        let item = |k: &digecon_ledger::ItemKey| items.iter().find(|i| &i.key == k).expect("checked by the reader");
+        let mut denied = Vec::new();
+        for r in &ledger.reports {
+            if let Err(e) = may_file_progress(x, item(&r.key), &r.department_code) {
+                denied.push(format!("{} {}: {e}", r.key, r.period));
+            }
+        }
+        for (k, p, c) in &ledger.contributions {
+            if let Err(e) = may_file_progress(x, item(k), &c.department_code) {
+                denied.push(format!("{k} {p}: {e}"));
+            }
+        }
+        for p in &ledger.problems {
+            let it = match &p.subject {
+                Subject::Item(k) => Some(item(k)),
+                Subject::KeyProject { .. } => None,
+            };
+            if let Err(e) = may_file_problem(x, &tree, p, it, None) {
+                denied.push(format!("{} {}: {e}", p.subject, p.raised));
+            }
+        }
+        refuse(denied)?;
+    }
+    let values: usize = ledger.reports.iter().map(|r| r.values.len()).sum();
+    let summary = format!(
+        "{} reports ({} goal values), {} contributions, {} problems",
+        ledger.reports.len(),
+        values,
+        ledger.contributions.len(),
+        ledger.problems.len()
+    );
+    if a.dry_run {
+        println!("检查通过，未写入 / dry run, nothing written: {summary}");
+        return Ok(());
+    }
+    store.save_task_ledger(&ledger, &author(&actor, &a.by)).await?;
+    println!("已导入 / imported {summary}");
+    Ok(())
+}
+
+fn yi(wan: f64) -> String {
+    format!("{:.2}", wan / 10000.0)
+}
+
+fn opt1(x: Option<f64>) -> String {
+    x.map(|x| format!("{x:.1}")).unwrap_or_default()
+}
+
+async fn projects_list(a: ProjectsListArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let projects = store.key_projects(a.year).await?;
+    let regions = store.regions().await?;
+    let departments = store.departments().await?;
+    let rows: Vec<Vec<String>> = projects
+        .iter()
+        .map(|p| {
+            vec![
+                p.year.to_string(),
+                p.code.clone(),
+                p.name.clone(),
+                region_name(&regions, &p.region_code),
+                p.industry.clone(),
+                p.kind.zh().into(),
+                format_value(p.total_investment),
+                format_value(p.planned_investment),
+                p.start.to_string(),
+                p.end.to_string(),
+                department_name(&departments, &p.lead_unit),
+                p.status.zh().into(),
+                p.synthetic.to_string(),
+            ]
+        })
+        .collect();
+    emit(
+        a.format,
+        &[
+            "year", "code", "name", "region", "industry", "kind", "total_wan", "planned_wan", "start", "end", "lead_unit", "status",
+            "synthetic",
+        ],
+        &rows,
+    )
+}
+
+async fn project_report(a: ProjectReportArgs) -> anyhow::Result<()> {
+    let Period::Month(year, month) = a.period else {
+        bail!("--period: 应为月份 / expected a month such as 2022-10, got `{}`", a.period);
+    };
+    let store = a.db.open(false).await?;
+    let projects = store.key_projects(Some(year)).await?;
+    let Some(project) = projects.iter().find(|p| p.code == a.code) else {
+        bail!("未知的项目编码 / unknown project `{}` in {year}'s key-project list (see `digecon projects list --year {year}`)", a.code);
+    };
+    let actor = actor_of(&store, a.as_user.as_deref()).await?;
+    if let Some(x) = &actor {
+        let tree = RegionTree::new(&store.regions().await?);
+        may_file_project(x, &tree, project).map_err(anyhow::Error::msg)?;
+    }
+    let report = MonthlyReport {
+        year,
+        code: a.code.clone(),
+        month,
+        month_investment: a.month_investment,
+        ytd_investment: a.ytd_investment,
+        progress: a.progress.clone(),
+        synthetic: false,
+        recorded_by: String::new(),
+        recorded_at: String::new(),
+    };
+    let stored = store.monthly_reports(Some(year)).await?;
+    let others: Vec<&MonthlyReport> = stored.iter().filter(|m| m.code == a.code).collect();
+    let issues = check_report(&report, &others);
+    if !issues.is_empty() {
+        bail!("月报有误，未写入 / the report was not written:\n  {}", issues.iter().map(|i| i.describe()).collect::<Vec<_>>().join("\n  "));
+    }
+    // A later month already stored must not fall below this one.
+    if let Some(later) = others.iter().filter(|m| m.month > month).min_by_key(|m| m.month) {
+        if later.ytd_investment < a.ytd_investment {
+            bail!(
+                "{year}-{:02} 已报累计 {} 低于本月累计 {} / the stored year-to-date of {year}-{:02} ({}) would fall below this month's ({})",
+                later.month,
+                format_value(later.ytd_investment),
+                format_value(a.ytd_investment),
+                later.month,
+                format_value(later.ytd_investment),
+                format_value(a.ytd_investment)
+            );
+        }
+    }
+    let stored_problems = store.problems().await?;
+    let subject = Subject::KeyProject { year, code: a.code.clone() };
+    let problems = a
+        .problem
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Problem {
+            seq: next_seq(&stored_problems, &subject, a.period) + i as u32,
+            subject: subject.clone(),
+            raised: a.period,
+            department_code: Some(project.lead_unit.clone()),
+            text: t.clone(),
+            resolved: None,
+            resolution: String::new(),
+            synthetic: false,
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        })
+        .collect();
+    store.save_project_ledger(&ProjectLedger { projects: Vec::new(), monthly: vec![report], problems }, &author(&actor, &a.by)).await?;
+    let pct = if project.planned_investment > 0.0 { a.ytd_investment / project.planned_investment * 100.0 } else { f64::NAN };
+    println!(
+        "已记录 / recorded {} {}: 累计完成 {} 亿元，占年度计划 {:.1}%，序时进度 {:.1}% / {} 亿元 to date, {:.1}% of plan, {:.1}% of the year elapsed",
+        a.code,
+        a.period,
+        yi(a.ytd_investment),
+        pct,
+        f64::from(month) / 12.0 * 100.0,
+        yi(a.ytd_investment),
+        pct,
+        f64::from(month) / 12.0 * 100.0
+    );
+    Ok(())
+}
+
+fn league_rows(rows: &[LeagueRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.rank.to_string(),
+                r.code.clone(),
+                r.name.clone(),
+                r.projects.to_string(),
+                yi(r.planned),
+                yi(r.ytd),
+                opt1(r.completion_pct),
+                opt1(r.gap_pp),
+                r.lagging.to_string(),
+                r.not_reported.to_string(),
+            ]
+        })
+        .collect()
+}
+
+async fn schedule(a: ScheduleArgs) -> anyhow::Result<()> {
+    let Period::Month(year, _) = a.month else { bail!("--month: 应为月份 / expected a month such as 2022-09, got `{}`", a.month) };
+    if a.lag_pp < 0.0 {
+        bail!("--lag-pp: 不能为负 / must not be negative");
+    }
+    let store = a.db.open(false).await?;
+    let projects = store.key_projects(Some(year)).await?;
+    let monthly = store.monthly_reports(Some(year)).await?;
+    let regions = store.regions().await?;
+    let departments = store.departments().await?;
+    let tree = RegionTree::new(&regions);
+    let progress = progress_at(&projects, &monthly, &tree, a.month, a.lag_pp);
+    let league_headers =
+        ["rank", "code", "name", "projects", "planned_yi", "ytd_yi", "completion_pct", "gap_pp", "lagging", "not_reported"];
+    match a.by {
+        ScheduleBy::City => emit(a.format, &league_headers, &league_rows(&league_by_city(&progress, &regions))),
+        ScheduleBy::LeadUnit => emit(a.format, &league_headers, &league_rows(&league_by_lead_unit(&progress, &departments))),
+        ScheduleBy::Project => {
+            let rows: Vec<Vec<String>> = progress
+                .iter()
+                .filter(|p| !a.lagging || p.lagging)
+                .map(|p| {
+                    vec![
+                        p.code.clone(),
+                        p.name.clone(),
+                        region_name(&regions, &p.region_code),
+                        region_name(&regions, &city_of(&tree, &p.region_code)),
+                        department_name(&departments, &p.lead_unit),
+                        yi(p.planned),
+                        yi(p.ytd),
+                        opt1(p.completion_pct),
+                        format!("{:.1}", p.expected_pct),
+                        opt1(p.gap_pp),
+                        if p.lagging { "yes".into() } else { String::new() },
+                        p.report_month.map(|m| format!("{year}-{m:02}")).unwrap_or_else(|| "未报送 none".into()),
+                    ]
+                })
+                .collect();
+            emit(
+                a.format,
+                &[
+                    "code", "name", "region", "city", "lead_unit", "planned_yi", "ytd_yi", "completion_pct", "expected_pct", "gap_pp",
+                    "lagging", "report",
+                ],
+                &rows,
+            )
+        }
+    }
+}
+
+async fn problems(a: ProblemsArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let all = store.problems().await?;
+    let departments = store.departments().await?;
+    let rows: Vec<Vec<String>> = open_longer_than(&all, &a.as_of, a.open_months)
+        .into_iter()
+        .map(|(p, m)| {
+            vec![
+                p.subject.to_string(),
+                p.raised.to_string(),
+                p.seq.to_string(),
+                p.department_code.as_deref().map(|d| department_name(&departments, d)).unwrap_or_default(),
+                p.text.clone(),
+                m.to_string(),
+                p.synthetic.to_string(),
+            ]
+        })
+        .collect();
+    emit(a.format, &["subject", "raised", "seq", "unit", "text", "months_open", "synthetic"], &rows)
+}
+
+async fn demo(a: DemoArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let counts = store
+        .load_ledger_demo(a.seed, a.force)
+        .await
+        .with_context(|| format!("载入演示台账 / loading the demo ledger into {}", a.db.describe()))?;
+    println!("已载入合成演示台账（种子 {}）/ loaded the synthetic demo ledger (seed {}): {counts}", a.seed, a.seed);
+    Ok(())
+}
+
+async fn projects_export(a: ExportArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let projects = store.key_projects(a.year).await?;
+    let monthly = store.monthly_reports(a.year).await?;
+    let problems: Vec<Problem> = store
+        .problems()
+        .await?
+        .into_iter()
+        .filter(|p| matches!(&p.subject, Subject::KeyProject { year, .. } if a.year.is_none_or(|y| y == *year)))
+        .collect();
+    let regions = store.regions().await?;
+    let departments = store.departments().await?;
+    let bytes = workbook::write_project_ledger(&projects, &monthly, &problems, &regions, &departments)?;
+    std::fs::write(&a.out, bytes).with_context(|| format!("写入 / writing {}", a.out.display()))?;
+    println!("已导出项目调度台账 / wrote the project ledger {} ({} projects, {} monthly reports)", a.out.display(), projects.len(), monthly.len());
+    Ok(())
+}
+
+async fn projects_import(a: ImportArgs) -> anyhow::Result<()> {
+    let bytes = read_file(&a.file)?;
+    let store = a.db.open(false).await?;
+    let regions = store.regions().await?;
+    let departments = store.departments().await?;
+    let projects = store.key_projects(None).await?;
+    let monthly = store.monthly_reports(None).await?;
+    let ctx = ProjectLedgerContext { regions: &regions, departments: &departments, existing_projects: &projects, existing_monthly: &monthly };
+    let ledger = workbook::read_project_ledger(&bytes, &a.file.display().to_string(), &ctx)?;
+    let actor = actor_of(&store, a.as_user.as_deref()).await?;
+    if let Some(x) = &actor {
+        let tree = RegionTree::new(&regions);
+        // The file's registry rows win over the stored ones (they replace them).
+        let project = |y: i32, c: &str| {
+            ledger.projects.iter().chain(projects.iter()).find(|p| p.year == y && p.code == c).expect("checked by the reader")
+        };
+        let mut denied = Vec::new();
+        for p in &ledger.projects {
+            if let Err(e) = may_file_project(x, &tree, p) {
+                denied.push(format!("{} {}: {e}", p.year, p.code));
+            }
+            // Re-registering a stored project elsewhere needs the right to the stored one too.
+            if let Some(old) = projects.iter().find(|o| o.year == p.year && o.code == p.code) {
+                if let Err(e) = may_file_project(x, &tree, old) {
+                    denied.push(format!("{} {}: {e}", p.year, p.code));
+                }
+            }
+        }
+        for m in &ledger.monthly {
+            if let Err(e) = may_file_project(x, &tree, project(m.year, &m.code)) {
+                denied.push(format!("{} {}: {e}", m.code, m.period()));
+            }
+        }
+        for p in &ledger.problems {
+            if let Subject::KeyProject { year, code } = &p.subject {
+                if let Err(e) = may_file_problem(x, &tree, p, None, Some(project(*year, code))) {
+                    denied.push(format!("{} {}: {e}", p.subject, p.raised));
+                }
+            }
+        }
+        refuse(denied)?;
+    }
+    let summary = format!("{} projects, {} monthly reports, {} problems", ledger.projects.len(), ledger.monthly.len(), ledger.problems.len());
+    if a.dry_run {
+        println!("检查通过，未写入 / dry run, nothing written: {summary}");
+        return Ok(());
+    }
+    store.save_project_ledger(&ledger, &author(&actor, &a.by)).await?;
+    println!("已导入 / imported {summary}");
+    Ok(())
+}
+
+pub async fn bulletin(a: BulletinArgs) -> anyhow::Result<()> {
+    let Period::Quarter(year, _) = a.quarter else {
+        bail!("--quarter: 应为季度 / expected a quarter such as 2022-Q3, got `{}`", a.quarter);
+    };
+    let store = a.db.open(false).await?;
+    let all = store.ledger_items().await?;
+    let reports = store.progress_reports(None).await?;
+    let plans: Vec<String> = if a.plan.is_empty() {
+        bulletin::plans_reported_in(&reports, year)
+    } else {
+        for p in &a.plan {
+            if !all.iter().any(|i| &i.key.plan_id == p) {
+                bail!("--plan: 没有计划 `{p}` 的任务 / no tasks or projects of plan `{p}`");
+            }
+        }
+        a.plan.clone()
+    };
+    let items: Vec<LedgerItem> = all.into_iter().filter(|i| plans.contains(&i.key.plan_id)).collect();
+    let projects = store.key_projects(Some(year)).await?;
+    let monthly = store.monthly_reports(Some(year)).await?;
+    let problems = store.problems().await?;
+    let regions = store.regions().await?;
+    let departments = store.departments().await?;
+    let input = BulletinInput {
+        items: &items,
+        reports: &reports,
+        projects: &projects,
+        monthly: &monthly,
+        problems: &problems,
+        regions: &regions,
+        departments: &departments,
+    };
+    let b = bulletin::build(&input, a.quarter, BulletinOptions { lag_threshold_pp: a.lag_pp, open_months: a.open_months })?;
+    let doc = bulletin::document(&b);
+    std::fs::create_dir_all(&a.out).with_context(|| format!("创建目录 / creating {}", a.out.display()))?;
+    let stem = a.out.join(format!("bulletin-{}", a.quarter));
+    let write = |ext: &str, bytes: &[u8]| -> anyhow::Result<PathBuf> {
+        let p = stem.with_extension(ext);
+        std::fs::write(&p, bytes).with_context(|| format!("写入 / writing {}", p.display()))?;
+        Ok(p)
+    };
+    let md = write("md", bulletin::markdown(&doc).as_bytes())?;
+    let html = write("html", bulletin::html(&doc).as_bytes())?;
+    let xlsx = write("xlsx", &bulletin::xlsx(&b, &doc)?)?;
+    let [g, y, r, gr] = b.task_counts;
+    println!(
+        "已生成 {} 通报 / wrote the {} bulletin: {}, {}, {}",
+        a.quarter,
+        a.quarter,
+        md.display(),
+        html.display(),
+        xlsx.display()
+    );
+    println!("  任务 tasks {} (plans: {}): 绿 {g} 黄 {y} 红 {r} 灰 {gr}", b.tasks.len(), if plans.is_empty() { "none".into() } else { plans.join(", ") });
+    for k in &b.kinds {
+        println!(
+            "  {} {} 个: 计划 {} 亿元, 累计 {} 亿元, {}% (序时 {:.1}%), 滞后 {} 个",
+            k.kind.zh(),
+            k.projects,
+            yi(k.planned),
+            yi(k.ytd),
+            opt1(k.completion_pct),
+            b.expected_pct,
+            k.lagging
+        );
+    }
+    if b.synthetic {
+        println!("  注意：含合成（演示）数据 / note: the ledger holds synthetic (demo) data");
+    }
+    Ok(())
+}

@@ -1,0 +1,706 @@
+//! Reading filled-in templates back: `.xlsx` (also `.xls`, `.ods`), CSV and a JSON data-value set,
+//! from bytes. Every problem is collected with its place (`file:sheet:row:column`) — nothing is
+//! skipped, rounded or guessed, and a file with any problem is rejected as a whole by the caller.
+//!
+//! An empty value cell means "not reported": it neither creates nor deletes a value.
+//!
+//! The JSON form follows DHIS2's data-value set, with our codes:
+//! `{"dataSet": "JXDE-M", "period": "2023-03", "orgUnit": "360702",
+//!   "dataValues": [{"dataElement": "EIM_REV_YTD", "value": "12.5"}]}` — `orgUnit` may be given per
+//! value instead; a per-value `period` must equal the set's; values may be numbers or strings.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use digecon_core::{format_value, Department, Indicator, Period, Region};
+use serde::Serialize;
+
+use crate::form::{Filer, Form};
+use crate::template::{COLUMNS, HEADER_ROW, VALUE_LIMIT};
+
+/// Where a problem is: `file:sheet:row:column` for spreadsheets, `file:row:column` for CSV (row =
+/// line, column = header name), `file:dataValues:N:key` for JSON (N counts from 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: &str) -> Location {
+        Location { file: file.to_string(), sheet: None, row: None, column: None }
+    }
+
+    fn cell(file: &str, sheet: &str, row0: u32, col0: u32) -> Location {
+        Location { file: file.to_string(), sheet: Some(sheet.to_string()), row: Some(row0 + 1), column: Some(column_letter(col0)) }
+    }
+
+    fn csv(file: &str, line: u32, column: &str) -> Location {
+        Location { file: file.to_string(), sheet: None, row: Some(line), column: Some(column.to_string()) }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, ":{s}")?;
+        }
+        if let Some(r) = self.row {
+            write!(f, ":{r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ":{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `0 → A`, `25 → Z`, `26 → AA`.
+pub fn column_letter(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Every problem of a rejected file; Display prints one per line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "文件有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
+        for p in &self.0 {
+            writeln!(f, "  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One value read from a file, with what the row said about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedValue {
+    pub filer_code: String,
+    pub indicator_code: String,
+    pub value: f64,
+    /// The value's own cell.
+    pub location: Location,
+    /// The row's code cells (for "unknown code" problems).
+    pub filer_location: Location,
+    pub indicator_location: Location,
+    /// Names and unit as the row printed them (empty = not given); checked against the catalogue.
+    pub filer_name: String,
+    pub indicator_name: String,
+    pub unit: String,
+}
+
+/// A file read, before it is checked against the form and the database.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportFile {
+    pub form_code: String,
+    pub form_location: Location,
+    pub period: Period,
+    pub period_location: Location,
+    pub values: Vec<ImportedValue>,
+}
+
+/// Reads a file by its name's extension (`.xlsx` `.xlsm` `.xls` `.ods`, `.csv`, `.json`).
+pub fn read(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => read_spreadsheet(file, bytes),
+        "csv" => read_csv(file, bytes),
+        "json" => read_json(file, bytes),
+        _ => Err(Problems(vec![Problem {
+            location: Location::file(file),
+            message: "无法识别的文件类型 / unknown file type: expected .xlsx, .xls, .ods, .csv or .json".into(),
+        }])),
+    }
+}
+
+fn problem(location: Location, message: impl Into<String>) -> Problem {
+    Problem { location, message: message.into() }
+}
+
+/// A code cell: text, or a whole number (Excel turns `360702` typed by hand into a number).
+fn code_text(d: &Data) -> Result<Option<String>, String> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::String(s) if s.trim().is_empty() => Ok(None),
+        Data::String(s) if s.trim() != s => Err(format!("代码前后有空格 / the code has surrounding spaces: `{s}`")),
+        Data::String(s) => Ok(Some(s.clone())),
+        Data::Int(i) => Ok(Some(i.to_string())),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
+        other => Err(format!("应为代码文本 / expected a code, found {}", describe(other))),
+    }
+}
+
+fn name_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn describe(d: &Data) -> String {
+    match d {
+        Data::Empty => "空单元格 / an empty cell".into(),
+        Data::String(s) => format!("文本 / text `{s}`"),
+        Data::Bool(b) => format!("逻辑值 / a boolean {b}"),
+        Data::DateTime(_) | Data::DateTimeIso(_) => format!("日期 / a date {d}"),
+        Data::DurationIso(_) => format!("时长 / a duration {d}"),
+        Data::Error(e) => format!("公式错误 / a formula error {e:?}"),
+        Data::Int(i) => format!("数字 / a number {i}"),
+        Data::Float(f) => format!("数字 / a number {}", format_value(*f)),
+    }
+}
+
+/// A value cell: a number, or nothing. Text — even text that looks like a number — is an error,
+/// because a number stored as text is often a pasted figure with hidden characters.
+fn value_of(d: &Data) -> Result<Option<f64>, String> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::Float(f) => Ok(Some(*f)),
+        Data::Int(i) => Ok(Some(*i as f64)),
+        Data::String(s) => {
+            let hint = if crate::parse_decimal(s.trim()).is_some() { "（请将单元格设为数字 / store it as a number）" } else { "" };
+            Err(format!("数字单元格中是文本 / text in a number cell: `{s}`{hint}"))
+        }
+        other => Err(format!("应为数字 / expected a number, found {}", describe(other))),
+    }
+}
+
+fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+    let whole = |m: String| Problems(vec![problem(Location::file(file), m)]);
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| whole(format!("无法读取电子表格 / cannot read the spreadsheet: {e}")))?;
+    let Some(sheet) = wb.sheet_names().first().cloned() else {
+        return Err(whole("工作簿没有工作表 / the workbook has no sheet".into()));
+    };
+    let range = wb.worksheet_range(&sheet).map_err(|e| whole(format!("无法读取工作表 / cannot read sheet `{sheet}`: {e}")))?;
+    let empty = Data::Empty;
+    let cell = |r: u32, c: u32| range.get_value((r, c)).unwrap_or(&empty);
+    let at = |r: u32, c: u32| Location::cell(file, &sheet, r, c);
+    let mut problems = Vec::new();
+
+    // Header row: each cell must end in its key (`…\nfiler_code`).
+    for (c, key) in COLUMNS.iter().enumerate() {
+        let text = name_text(cell(HEADER_ROW, c as u32));
+        if text.split_whitespace().last() != Some(key) {
+            problems.push(problem(at(HEADER_ROW, c as u32), format!(
+                "表头不符 / header `{}` does not end in `{key}`: this is not a digecon template (download one with `digecon forms template`)",
+                text.replace('\n', " ")
+            )));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let form_code = match code_text(cell(1, 1)) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            problems.push(problem(at(1, 1), "缺少报表代码 / the form code is empty"));
+            String::new()
+        }
+        Err(m) => {
+            problems.push(problem(at(1, 1), m));
+            String::new()
+        }
+    };
+    let period = match code_text(cell(1, 3)) {
+        Ok(Some(t)) => match t.parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(problem(at(1, 3), e.to_string()));
+                None
+            }
+        },
+        Ok(None) => {
+            problems.push(problem(at(1, 3), "缺少期间 / the period is empty"));
+            None
+        }
+        Err(m) => {
+            problems.push(problem(at(1, 3), m));
+            None
+        }
+    };
+
+    let mut values = Vec::new();
+    let end_row = range.end().map_or(0, |(r, _)| r);
+    let last_col = COLUMNS.len() as u32 - 1;
+    for r in HEADER_ROW + 1..=end_row {
+        // Anything right of the template's columns would be silently ignored: refuse it instead.
+        if let Some((_, end_c)) = range.end() {
+            for c in last_col + 1..=end_c {
+                if !matches!(cell(r, c), Data::Empty) {
+                    problems.push(problem(at(r, c), format!(
+                        "模板列之外有内容 / content outside the template's columns (A–{}): {}",
+                        column_letter(last_col),
+                        describe(cell(r, c))
+                    )));
+                }
+            }
+        }
+        let filer = code_text(cell(r, 0));
+        let indicator = code_text(cell(r, 2));
+        let value = value_of(cell(r, 6));
+        let n = problems.len();
+        if let Err(m) = &filer {
+            problems.push(problem(at(r, 0), m.clone()));
+        }
+        if let Err(m) = &indicator {
+            problems.push(problem(at(r, 2), m.clone()));
+        }
+        if let Err(m) = &value {
+            problems.push(problem(at(r, 6), m.clone()));
+        }
+        if problems.len() > n {
+            continue;
+        }
+        match (filer.unwrap(), indicator.unwrap(), value.unwrap()) {
+            (_, _, None) => {}
+            (Some(f), Some(i), Some(v)) => values.push(ImportedValue {
+                filer_code: f,
+                indicator_code: i,
+                value: v,
+                location: at(r, 6),
+                filer_location: at(r, 0),
+                indicator_location: at(r, 2),
+                filer_name: name_text(cell(r, 1)),
+                indicator_name: name_text(cell(r, 3)),
+                unit: name_text(cell(r, 4)),
+            }),
+            (f, _, Some(_)) => {
+                let c = if f.is_none() { 0 } else { 2 };
+                problems.push(problem(at(r, c), "有数值但缺少代码 / a value without its filer or indicator code"));
+            }
+        }
+    }
+    match period {
+        Some(period) if problems.is_empty() => Ok(ImportFile { form_code, form_location: at(1, 1), period, period_location: at(1, 3), values }),
+        _ => Err(Problems(problems)),
+    }
+}
+
+fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Problems> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Problems(vec![problem(Location::file(file), format!(
+            "文件不是 UTF-8 编码 / the file is not UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        ))])
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+const CSV_REQUIRED: [&str; 5] = ["form_code", "period", "filer_code", "indicator_code", "value"];
+const CSV_OPTIONAL: [&str; 4] = ["filer_name", "indicator_name", "unit", "previous"];
+
+fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+    let text = utf8(file, bytes)?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let headers = rdr.headers().map_err(|e| Problems(vec![problem(Location::file(file), format!("无法读取表头 / cannot read the header: {e}"))]))?.clone();
+    let mut col: HashMap<String, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if !CSV_REQUIRED.contains(&h) && !CSV_OPTIONAL.contains(&h) {
+            problems.push(problem(Location::csv(file, 1, h), format!(
+                "未知的列 / unknown column `{h}`; expected {} (and optionally {})",
+                CSV_REQUIRED.join(","),
+                CSV_OPTIONAL.join(",")
+            )));
+        } else if col.insert(h.to_string(), i).is_some() {
+            problems.push(problem(Location::csv(file, 1, h), format!("重复的列 / duplicate column `{h}`")));
+        }
+    }
+    for r in CSV_REQUIRED {
+        if !col.contains_key(r) {
+            problems.push(problem(Location::file(file), format!("缺少列 / missing column `{r}`")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let mut head: Option<(String, Location, Period, Location)> = None;
+    let mut values = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as u32);
+                problems.push(problem(Location { file: file.into(), sheet: None, row: Some(line), column: None }, format!("CSV 格式错误 / malformed CSV: {e}")));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as u32);
+        let get = |c: &str| col.get(c).and_then(|&i| rec.get(i)).unwrap_or("");
+        let loc = |c: &str| Location::csv(file, line, c);
+        let n = problems.len();
+        let form = get("form_code");
+        let period = match get("period").parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(problem(loc("period"), e.to_string()));
+                None
+            }
+        };
+        match (&head, period) {
+            (None, Some(p)) => head = Some((form.to_string(), loc("form_code"), p, loc("period"))),
+            (Some((f0, _, p0, _)), Some(p)) => {
+                if f0 != form {
+                    problems.push(problem(loc("form_code"), format!("一个文件只能有一个报表 / one form per file: `{form}` here, `{f0}` above")));
+                }
+                if *p0 != p {
+                    problems.push(problem(loc("period"), format!("一个文件只能有一个期间 / one period per file: {p} here, {p0} above")));
+                }
+            }
+            _ => {}
+        }
+        for c in ["filer_code", "indicator_code"] {
+            let v = get(c);
+            if v.is_empty() {
+                problems.push(problem(loc(c), format!("`{c}` 为空 / `{c}` is empty")));
+            } else if v.trim() != v {
+                problems.push(problem(loc(c), format!("代码前后有空格 / the code has surrounding spaces: `{v}`")));
+            }
+        }
+        let raw = get("value");
+        let value = if raw.is_empty() {
+            None
+        } else {
+            match crate::parse_decimal(raw) {
+                Some(v) => Some(v),
+                None => {
+                    problems.push(problem(loc("value"), format!("不是数字 / not a number: `{raw}` (expected a plain decimal such as 11874 or -5.3)")));
+                    None
+                }
+            }
+        };
+        if problems.len() > n {
+            continue;
+        }
+        if let Some(v) = value {
+            values.push(ImportedValue {
+                filer_code: get("filer_code").into(),
+                indicator_code: get("indicator_code").into(),
+                value: v,
+                location: loc("value"),
+                filer_location: loc("filer_code"),
+                indicator_location: loc("indicator_code"),
+                filer_name: get("filer_name").into(),
+                indicator_name: get("indicator_name").into(),
+                unit: get("unit").into(),
+            });
+        }
+    }
+    match head {
+        Some((form_code, form_location, period, period_location)) if problems.is_empty() => {
+            Ok(ImportFile { form_code, form_location, period, period_location, values })
+        }
+        None if problems.is_empty() => Err(Problems(vec![problem(Location::file(file), "文件没有数据行 / the file has no rows")])),
+        _ => Err(Problems(problems)),
+    }
+}
+
+fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+    use serde_json::Value;
+    let text = utf8(file, bytes)?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        Problems(vec![problem(
+            Location { file: file.into(), sheet: None, row: Some(e.line() as u32), column: Some(e.column().to_string()) },
+            format!("JSON 格式错误 / malformed JSON: {e}"),
+        )])
+    })?;
+    let top = |key: &str| Location { file: file.into(), sheet: None, row: None, column: Some(key.into()) };
+    let item = |i: usize, key: &str| Location { file: file.into(), sheet: Some("dataValues".into()), row: Some(i as u32 + 1), column: Some(key.into()) };
+    let mut problems = Vec::new();
+    let Some(obj) = root.as_object() else {
+        return Err(Problems(vec![problem(Location::file(file), "应为 JSON 对象 / expected a JSON object with dataSet, period and dataValues")]));
+    };
+    for k in obj.keys() {
+        if !["dataSet", "period", "orgUnit", "dataValues"].contains(&k.as_str()) {
+            problems.push(problem(top(k), format!("未知的字段 / unknown field `{k}`; expected dataSet, period, orgUnit, dataValues")));
+        }
+    }
+    let text_field = |v: Option<&Value>, loc: Location, problems: &mut Vec<Problem>, required: bool| -> Option<String> {
+        match v {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            None if !required => None,
+            other => {
+                problems.push(problem(loc, format!("应为非空文本 / expected a non-empty string, found {}", other.map_or("nothing".to_string(), |v| v.to_string()))));
+                None
+            }
+        }
+    };
+    let form_code = text_field(obj.get("dataSet"), top("dataSet"), &mut problems, true);
+    let period = text_field(obj.get("period"), top("period"), &mut problems, true).and_then(|t| match t.parse::<Period>() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            problems.push(problem(top("period"), e.to_string()));
+            None
+        }
+    });
+    let default_org = text_field(obj.get("orgUnit"), top("orgUnit"), &mut problems, false);
+    let mut values = Vec::new();
+    match obj.get("dataValues") {
+        Some(Value::Array(items)) => {
+            for (i, it) in items.iter().enumerate() {
+                let Some(o) = it.as_object() else {
+                    problems.push(problem(item(i, "dataValues"), "应为对象 / expected an object"));
+                    continue;
+                };
+                for k in o.keys() {
+                    if !["dataElement", "period", "orgUnit", "value"].contains(&k.as_str()) {
+                        problems.push(problem(item(i, k), format!("未知的字段 / unknown field `{k}`; expected dataElement, period, orgUnit, value")));
+                    }
+                }
+                let n = problems.len();
+                let de = text_field(o.get("dataElement"), item(i, "dataElement"), &mut problems, true);
+                let org = text_field(o.get("orgUnit"), item(i, "orgUnit"), &mut problems, false).or_else(|| default_org.clone());
+                if org.is_none() && problems.len() == n {
+                    problems.push(problem(item(i, "orgUnit"), "缺少填报单位 / no orgUnit here or at the top"));
+                }
+                if let Some(pv) = text_field(o.get("period"), item(i, "period"), &mut problems, false) {
+                    if period.is_some_and(|p| p.to_string() != pv) {
+                        problems.push(problem(item(i, "period"), format!("一个文件只能有一个期间 / one period per file: `{pv}` here")));
+                    }
+                }
+                let value = match o.get("value") {
+                    Some(Value::Number(num)) => match num.as_f64() {
+                        Some(v) if v.is_finite() => Some(v),
+                        _ => {
+                            problems.push(problem(item(i, "value"), format!("无法表示的数字 / number out of range: {num}")));
+                            None
+                        }
+                    },
+                    Some(Value::String(s)) if s.is_empty() => None,
+                    Some(Value::String(s)) => match crate::parse_decimal(s) {
+                        Some(v) => Some(v),
+                        None => {
+                            problems.push(problem(item(i, "value"), format!("不是数字 / not a number: `{s}` (expected a plain decimal such as 11874 or -5.3)")));
+                            None
+                        }
+                    },
+                    Some(Value::Null) | None => None,
+                    Some(other) => {
+                        problems.push(problem(item(i, "value"), format!("应为数字 / expected a number, found {other}")));
+                        None
+                    }
+                };
+                if problems.len() > n {
+                    continue;
+                }
+                if let (Some(de), Some(org), Some(v)) = (de, org, value) {
+                    values.push(ImportedValue {
+                        filer_code: org,
+                        indicator_code: de,
+                        value: v,
+                        location: item(i, "value"),
+                        filer_location: item(i, "orgUnit"),
+                        indicator_location: item(i, "dataElement"),
+                        filer_name: String::new(),
+                        indicator_name: String::new(),
+                        unit: String::new(),
+                    });
+                }
+            }
+        }
+        other => problems.push(problem(top("dataValues"), format!("应为数组 / expected an array, found {}", other.map_or("nothing".to_string(), |v| v.to_string())))),
+    }
+    match (form_code, period) {
+        (Some(form_code), Some(period)) if problems.is_empty() => Ok(ImportFile { form_code, form_location: top("dataSet"), period, period_location: top("period"), values }),
+        _ => Err(Problems(problems)),
+    }
+}
+
+/// The reference data a file is checked against.
+pub struct ImportCatalog<'a> {
+    pub regions: &'a [Region],
+    pub departments: &'a [Department],
+    pub indicators: &'a [Indicator],
+}
+
+/// A value that passed the file-level checks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedValue {
+    pub filer: Filer,
+    pub indicator_code: String,
+    pub value: f64,
+    pub location: Location,
+}
+
+/// Number of decimal places of `v` as it reads back exactly (`12.5` → 1, `0.1 + 0.2` → 17).
+pub fn decimals_of(v: f64) -> usize {
+    let s = format_value(v);
+    s.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+/// The checks that need only the form and the catalogue: the form exists and takes the period,
+/// each filer files this form, each indicator is in it, names match codes, decimals fit, no
+/// filer × indicator twice. (Permissions, states, windows and rules need the database.)
+pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) -> Result<Vec<CheckedValue>, Problems> {
+    let mut problems = Vec::new();
+    let Some(form) = form else {
+        return Err(Problems(vec![problem(file.form_location.clone(), format!("未知的报表代码 / unknown form code `{}` (see `digecon forms list`)", file.form_code))]));
+    };
+    if !form.accepts_period(&file.period) {
+        problems.push(problem(file.period_location.clone(), format!(
+            "期间频率不符 / period {} does not fit form {}, which is filed by {}",
+            file.period, form.code, form.frequency
+        )));
+    }
+    let filers = form.expected_filers(cat.regions, cat.departments);
+    let indicators: HashMap<&str, &Indicator> = cat.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+    let mut seen: HashMap<(String, String), Location> = HashMap::new();
+    let mut out = Vec::new();
+    for v in &file.values {
+        let n = problems.len();
+        let filer = filers.iter().find(|f| f.code() == v.filer_code);
+        match filer {
+            None => {
+                let known = cat.regions.iter().any(|r| r.code == v.filer_code) || cat.departments.iter().any(|d| d.code == v.filer_code);
+                let m = if known {
+                    format!("{} 不填报此报表 / `{}` does not file form {}", v.filer_code, v.filer_code, form.code)
+                } else {
+                    format!("未知的填报单位代码 / unknown filer code `{}`", v.filer_code)
+                };
+                problems.push(problem(v.filer_location.clone(), m));
+            }
+            Some(f) if !v.filer_name.is_empty() => {
+                let name = match f {
+                    Filer::Region { code } => cat.regions.iter().find(|r| &r.code == code).map(|r| r.name_zh.as_str()),
+                    Filer::Department { code, .. } => cat.departments.iter().find(|d| &d.code == code).map(|d| d.name_zh.as_str()),
+                };
+                if name.is_some_and(|n| n != v.filer_name) {
+                    let mut loc = v.filer_location.clone();
+                    bump_column(&mut loc, "filer_name");
+                    problems.push(problem(loc, format!("名称与代码不符 / name `{}` does not match {} ({})", v.filer_name, v.filer_code, name.unwrap_or(""))));
+                }
+            }
+            Some(_) => {}
+        }
+        match (indicators.get(v.indicator_code.as_str()), form.indicator(&v.indicator_code)) {
+            (None, _) => problems.push(problem(v.indicator_location.clone(), format!("未知的指标代码 / unknown indicator code `{}`", v.indicator_code))),
+            (Some(_), None) => problems.push(problem(v.indicator_location.clone(), format!(
+                "指标不在报表中 / indicator {} is not on form {}",
+                v.indicator_code, form.code
+            ))),
+            (Some(ind), Some(fi)) => {
+                if !v.indicator_name.is_empty() && v.indicator_name != ind.name_zh {
+                    let mut loc = v.indicator_location.clone();
+                    bump_column(&mut loc, "indicator_name");
+                    problems.push(problem(loc, format!("名称与代码不符 / name `{}` does not match {} ({})", v.indicator_name, ind.code, ind.name_zh)));
+                }
+                if !v.unit.is_empty() && v.unit != ind.unit {
+                    let mut loc = v.indicator_location.clone();
+                    bump_column(&mut loc, "unit");
+                    problems.push(problem(loc, format!("单位不符 / unit `{}` does not match {} (`{}`)", v.unit, ind.code, ind.unit)));
+                }
+                let d = decimals_of(v.value);
+                if d > usize::from(fi.decimals) {
+                    problems.push(problem(v.location.clone(), format!(
+                        "小数位过多 / {} has {d} decimal places, {} takes at most {} (nothing is rounded: enter the value as published)",
+                        format_value(v.value),
+                        ind.code,
+                        fi.decimals
+                    )));
+                }
+                if v.value.abs() > VALUE_LIMIT {
+                    problems.push(problem(v.location.clone(), format!("数值超出范围 / {} is outside ±10^12", format_value(v.value))));
+                }
+            }
+        }
+        let key = (v.filer_code.clone(), v.indicator_code.clone());
+        if let Some(first) = seen.get(&key) {
+            problems.push(problem(v.location.clone(), format!(
+                "重复的行 / duplicate row for {} × {} (first at {first})",
+                v.filer_code, v.indicator_code
+            )));
+        } else {
+            seen.insert(key, v.location.clone());
+        }
+        if problems.len() == n {
+            out.push(CheckedValue { filer: filer.cloned().expect("checked"), indicator_code: v.indicator_code.clone(), value: v.value, location: v.location.clone() });
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Problems(problems))
+    }
+}
+
+/// Points a location at a neighbouring column (the name beside a code).
+fn bump_column(loc: &mut Location, csv_column: &str) {
+    match (&loc.sheet, &loc.column) {
+        (Some(s), Some(c)) if s != "dataValues" => {
+            let idx = c.bytes().fold(0u32, |a, b| a * 26 + u32::from(b - b'A' + 1)) - 1;
+            let target = COLUMNS.iter().position(|k| *k == csv_column).map_or(idx, |p| p as u32);
+            loc.column = Some(column_letter(target));
+        }
+        _ => loc.column = Some(csv_column.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(6), "G");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimals_of(12.0), 0);
+        assert_eq!(decimals_of(12.5), 1);
+        assert_eq!(decimals_of(11133.17), 2);
+        assert_eq!(decimals_of(0.1 + 0.2), 17);
+    }
+
+    #[test]
+    fn csv_and_json_problems_have_places() {
+        let e = read("a.csv", b"form_code,period,filer_code,indicator_code,value\nF,2023-03,360702,X,12a\nF,2023-04,360702,Y,1\n").unwrap_err();
+        let t = e.to_string();
+        assert!(t.contains("a.csv:2:value: 不是数字 / not a number: `12a`"), "{t}");
+        assert!(t.contains("a.csv:3:period: 一个文件只能有一个期间"), "{t}");
+        let e = read("b.json", br#"{"dataSet":"F","period":"2023-03","dataValues":[{"dataElement":"X","orgUnit":"1","value":"1,5"},{"dataElement":"Y","value":2,"comment":"c"}]}"#).unwrap_err();
+        let t = e.to_string();
+        assert!(t.contains("b.json:dataValues:1:value: 不是数字"), "{t}");
+        assert!(t.contains("b.json:dataValues:2:comment: 未知的字段"), "{t}");
+        let ok = read("c.json", br#"{"dataSet":"F","period":"2023-03","orgUnit":"360702","dataValues":[{"dataElement":"X","value":"12.5"},{"dataElement":"Y","value":3},{"dataElement":"Z","value":""}]}"#).unwrap();
+        assert_eq!(ok.values.iter().map(|v| (v.filer_code.as_str(), v.indicator_code.as_str(), v.value)).collect::<Vec<_>>(), vec![("360702", "X", 12.5), ("360702", "Y", 3.0)]);
+        assert!(read("d.txt", b"").unwrap_err().to_string().contains("unknown file type"));
+    }
+}

@@ -1,0 +1,208 @@
+//! The region hierarchy and who may see or change what.
+//!
+//! A user's data scope is its region's subtree and/or its department (RuoYi-style 数据权限):
+//! a county filer sees and files only its county; a city sees its counties; the provincial office
+//! sees everything. Deny by default: anything not explicitly in scope is out of it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Region, RegionLevel};
+
+/// Parent links of the regions, for "is X inside Y" and roll-ups.
+#[derive(Debug, Clone, Default)]
+pub struct RegionTree {
+    parent: HashMap<String, String>,
+    level: HashMap<String, RegionLevel>,
+    children: HashMap<String, Vec<String>>,
+}
+
+impl RegionTree {
+    pub fn new(regions: &[Region]) -> RegionTree {
+        let mut t = RegionTree::default();
+        for r in regions {
+            t.level.insert(r.code.clone(), r.level);
+            if let Some(p) = &r.parent_code {
+                t.parent.insert(r.code.clone(), p.clone());
+                t.children.entry(p.clone()).or_default().push(r.code.clone());
+            }
+        }
+        t
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.level.contains_key(code)
+    }
+
+    pub fn level(&self, code: &str) -> Option<RegionLevel> {
+        self.level.get(code).copied()
+    }
+
+    pub fn parent(&self, code: &str) -> Option<&str> {
+        self.parent.get(code).map(String::as_str)
+    }
+
+    /// Direct children in dataset order.
+    pub fn children(&self, code: &str) -> &[String] {
+        self.children.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// `code` itself, its parent, …, up to the root.
+    pub fn ancestors<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::successors(Some(code), move |c| self.parent(c))
+    }
+
+    /// Whether `code` is `ancestor` or lies below it.
+    pub fn is_within(&self, code: &str, ancestor: &str) -> bool {
+        self.contains(code) && self.ancestors(code).any(|c| c == ancestor)
+    }
+
+    /// `code` and everything below it.
+    pub fn subtree(&self, code: &str) -> Vec<String> {
+        let mut out = vec![code.to_string()];
+        let mut i = 0;
+        while i < out.len() {
+            out.extend(self.children(&out[i]).iter().cloned());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// Roles of the platform (PRODUCT.md, "Users and their jobs").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// System administration: users, dictionaries; sees everything.
+    Admin,
+    /// 领导小组办公室 / 省发改委: defines, reviews, publishes; sees everything.
+    ProvinceOffice,
+    /// 牵头/配合单位: files its indicators and reports its tasks.
+    Department,
+    /// 设区市: files and approves within its city.
+    City,
+    /// 县（市、区）: files its own data.
+    County,
+    /// Leaders and public: read only, within its region.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] =
+        &[Role::Admin, Role::ProvinceOffice, Role::Department, Role::City, Role::County, Role::Viewer];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ProvinceOffice => "province_office",
+            Role::Department => "department",
+            Role::City => "city",
+            Role::County => "county",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = crate::VocabError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL.iter().copied().find(|r| r.as_str() == s).ok_or_else(|| crate::VocabError {
+            field: "角色",
+            field_en: "role",
+            text: s.to_string(),
+            expected: "`admin` `province_office` `department` `city` `county` `viewer`",
+        })
+    }
+}
+
+/// Who is acting: a signed-in user, or the CLI acting as one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub username: String,
+    pub role: Role,
+    /// The region whose subtree the actor may see; `None` = no regional scope.
+    pub region_code: Option<String>,
+    /// The department the actor files for.
+    pub department_code: Option<String>,
+}
+
+impl Actor {
+    /// Sees and changes everything (admin, provincial office).
+    pub fn is_global(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::ProvinceOffice)
+    }
+
+    /// Whether the actor may read data of `region`.
+    pub fn can_see_region(&self, tree: &RegionTree, region: &str) -> bool {
+        self.is_global() || self.region_code.as_deref().is_some_and(|r| tree.is_within(region, r))
+    }
+
+    /// Whether the actor may file or change data of `region` (viewers never may).
+    pub fn can_write_region(&self, tree: &RegionTree, region: &str) -> bool {
+        self.role != Role::Viewer && self.can_see_region(tree, region)
+    }
+
+    /// Whether the actor acts for `department`.
+    pub fn acts_for_department(&self, department: &str) -> bool {
+        self.is_global() || self.department_code.as_deref() == Some(department)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(code: &str, level: RegionLevel, parent: Option<&str>) -> Region {
+        Region { code: code.into(), name_zh: code.into(), name_en: String::new(), level, parent_code: parent.map(Into::into) }
+    }
+
+    fn tree() -> RegionTree {
+        RegionTree::new(&[
+            region("360000", RegionLevel::Province, None),
+            region("360700", RegionLevel::City, Some("360000")),
+            region("360702", RegionLevel::County, Some("360700")),
+            region("360703", RegionLevel::County, Some("360700")),
+            region("360100", RegionLevel::City, Some("360000")),
+            region("360102", RegionLevel::County, Some("360100")),
+        ])
+    }
+
+    fn actor(role: Role, region: Option<&str>) -> Actor {
+        Actor { username: "u".into(), role, region_code: region.map(Into::into), department_code: None }
+    }
+
+    #[test]
+    fn subtrees_and_ancestry() {
+        let t = tree();
+        assert!(t.is_within("360702", "360000"));
+        assert!(t.is_within("360702", "360702"));
+        assert!(!t.is_within("360702", "360100"));
+        assert!(!t.is_within("999999", "360000"), "unknown codes are inside nothing");
+        assert_eq!(t.subtree("360700"), vec!["360700", "360702", "360703"]);
+        assert_eq!(t.ancestors("360702").collect::<Vec<_>>(), vec!["360702", "360700", "360000"]);
+    }
+
+    #[test]
+    fn scope_is_the_region_subtree_and_deny_by_default() {
+        let t = tree();
+        let county = actor(Role::County, Some("360702"));
+        assert!(county.can_write_region(&t, "360702"));
+        assert!(!county.can_see_region(&t, "360703"), "a sibling county is out of scope");
+        assert!(!county.can_see_region(&t, "360700"), "so is its own city");
+        let city = actor(Role::City, Some("360700"));
+        assert!(city.can_write_region(&t, "360703") && !city.can_see_region(&t, "360102"));
+        assert!(actor(Role::ProvinceOffice, None).can_write_region(&t, "360102"));
+        let viewer = actor(Role::Viewer, Some("360000"));
+        assert!(viewer.can_see_region(&t, "360102") && !viewer.can_write_region(&t, "360102"));
+        assert!(!actor(Role::Department, None).can_see_region(&t, "360000"), "no region, no regional data");
+        assert_eq!("city".parse::<Role>().unwrap(), Role::City);
+        assert!("mayor".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,96 @@
+//! The default dataset as a whole: it parses, it has what the documents have, and every figure
+//! can be found in the document it cites.
+
+use digecon_core::format_value;
+use digecon_dataset::Dataset;
+
+fn dataset() -> Dataset {
+    Dataset::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn embedded_dataset_parses_and_is_complete() {
+    let ds = dataset();
+    assert_eq!(ds.regions.len(), 115, "112 GB/T 2260 divisions + 3 zones");
+    assert_eq!(ds.regions.iter().filter(|r| r.level == digecon_core::RegionLevel::County).count(), 100);
+    assert_eq!(ds.plans.len(), 4);
+    let tasks = |plan: &str| ds.tasks.iter().filter(|t| t.plan_id == plan).map(|t| t.number).collect::<Vec<_>>();
+    assert_eq!(tasks("jx-2022-workplan"), (1..=97).collect::<Vec<_>>());
+    assert_eq!(tasks("gz-2023-keypoints"), (1..=25).collect::<Vec<_>>());
+    assert_eq!(ds.projects.iter().map(|p| p.number).collect::<Vec<_>>(), (1..=18).collect::<Vec<_>>());
+    assert!(ds.observations.iter().all(|o| !o.synthetic), "the default dataset has no synthetic values");
+    // Every plan table contributes targets.
+    for plan in ["jx-14fyp", "jx-2022-workplan", "gz-2023-keypoints", "gz-14fyp"] {
+        assert!(ds.targets.iter().any(|t| t.plan_id == plan), "no targets for {plan}");
+    }
+}
+
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Provenance: every quote is in its document (ignoring whitespace, which the text extraction
+/// scattered through the documents) and contains the number it vouches for.
+#[test]
+fn dataset_quotes_are_in_the_documents() {
+    let Some(dir) = digecon_dataset::seeds_dir() else {
+        eprintln!("SKIPPED: the source documents are not next to the repository (set DIGECON_SEEDS)");
+        return;
+    };
+    let ds = dataset();
+    let mut docs = std::collections::HashMap::new();
+    let mut doc = |name: &str| -> String {
+        docs.entry(name.to_string())
+            .or_insert_with(|| squeeze(&std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))))
+            .clone()
+    };
+    let mut problems = Vec::new();
+    let mut check = |what: String, doc_name: &str, quote: &str, must_contain: &[String]| {
+        if !doc_name.ends_with(".txt") {
+            problems.push(format!("{what}: source_doc `{doc_name}` is not a seed document"));
+            return;
+        }
+        let q = squeeze(quote);
+        if q.is_empty() || !doc(doc_name).contains(&q) {
+            problems.push(format!("{what}: quote not found in {doc_name}: {quote}"));
+        }
+        for m in must_contain {
+            if !q.contains(&squeeze(m)) {
+                problems.push(format!("{what}: `{m}` is not in its quote: {quote}"));
+            }
+        }
+    };
+    for o in &ds.observations {
+        let what = format!("observation {} {} {}", o.region_code, o.indicator_code, o.period);
+        check(what, &o.source.doc, &o.source.quote, &[format_value(o.value.abs())]);
+    }
+    for t in &ds.targets {
+        let what = format!("target {} {} {} {}", t.plan_id, t.region_code, t.indicator_code, t.target_year);
+        let mut must = vec![t.target_text.clone()];
+        if let Some(b) = t.base_value {
+            must.push(format_value(b.abs()));
+        }
+        check(what, &t.source.doc, &t.source.quote, &must);
+    }
+    for c in &ds.constraints {
+        let what = format!("constraint {} {} {} {}", c.region_code, c.indicator_code, c.period, c.relation);
+        let must = if c.relation == digecon_core::Relation::Rank { vec![] } else { vec![format_value(c.value.abs())] };
+        check(what, &c.source.doc, &c.source.quote, &must);
+    }
+    for t in &ds.tasks {
+        check(format!("task {} #{}", t.plan_id, t.number), &t.source_doc, &t.text, &[]);
+    }
+    for p in &ds.projects {
+        check(format!("project {} #{}", p.plan_id, p.number), &p.source_doc, &p.name, &[]);
+    }
+    for d in &ds.departments {
+        // The quote names the unit by its name or an alias; in a list with a shared suffix
+        // (章贡区、赣县区…人民政府) only the stem stands next to the other names.
+        let q = squeeze(&d.source.quote);
+        let stem = |n: &str| ["人民政府", "政府", "管委会"].iter().find_map(|s| n.strip_suffix(s)).unwrap_or(n).to_string();
+        let named = std::iter::once(&d.name_zh).chain(&d.aliases).map(|n| stem(n)).find(|n| q.contains(&squeeze(n)));
+        check(format!("department {}", d.code), &d.source.doc, &d.source.quote, &[named.unwrap_or_else(|| d.name_zh.clone())]);
+    }
+    assert!(problems.is_empty(), "{} provenance problems:\n{}", problems.len(), problems.join("\n"));
+}

@@ -1,0 +1,251 @@
+//! Value added: value-added rates by industry, the income approach, and digital-economy value added
+//! (CAICT: digital industrialization + industrial digitalization). Every parameter is a data file
+//! under `crates/measure/data/` with a `source` (or `basis = assumption`) per row.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use crate::classification::Classification;
+use crate::error::DataError;
+use crate::money::Micro;
+
+const VA_RATES_CSV: &str = include_str!("../data/va_rates.csv");
+const ICT_SHARES_CSV: &str = include_str!("../data/ict_capital_shares.csv");
+const PENETRATION_CSV: &str = include_str!("../data/caict_penetration_2020.csv");
+
+/// One row of the value-added rate table.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct VaRate {
+    /// GB/T 4754-2017 code prefix: 2 (大类), 3 (中类) or 4 (小类) digits; the longest match wins.
+    pub code_prefix: String,
+    /// Value added ÷ revenue.
+    pub rate: f64,
+    /// `indicative_midpoint`, `assumption`, `published`, …
+    pub basis: String,
+    pub source: String,
+}
+
+/// Value-added rates (VA ÷ revenue) by GB/T industry.
+#[derive(Debug, Clone)]
+pub struct VaRates {
+    pub file: String,
+    pub rows: Vec<VaRate>,
+}
+
+impl VaRates {
+    /// `crates/measure/data/va_rates.csv`.
+    pub fn shipped() -> Self {
+        Self::from_reader("crates/measure/data/va_rates.csv", VA_RATES_CSV.as_bytes()).expect("shipped VA rates are valid")
+    }
+
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+        let mut rows: Vec<VaRate> = Vec::new();
+        for (i, row) in csv::Reader::from_reader(r).deserialize::<VaRate>().enumerate() {
+            let line = i as u64 + 2;
+            let row = row.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let p = &row.code_prefix;
+            if !(2..=4).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(DataError::at(file, line, format!("code_prefix must be 2–4 digits: {p:?}")));
+            }
+            if !(row.rate.is_finite() && (0.0..=1.0).contains(&row.rate)) {
+                return Err(DataError::at(file, line, format!("rate must be in [0, 1]: {}", row.rate)));
+            }
+            if row.source.trim().is_empty() || row.basis.trim().is_empty() {
+                return Err(DataError::at(file, line, "every rate needs a basis and a source".into()));
+            }
+            if rows.iter().any(|r| r.code_prefix == row.code_prefix) {
+                return Err(DataError::at(file, line, format!("duplicate code_prefix {p}")));
+            }
+            rows.push(row);
+        }
+        Ok(Self { file: file.to_string(), rows })
+    }
+
+    /// The rate for a 4-digit code (longest matching prefix), if any.
+    pub fn rate_for(&self, code: u16) -> Option<&VaRate> {
+        let c = format!("{code:04}");
+        self.rows.iter().filter(|r| c.starts_with(&r.code_prefix)).max_by_key(|r| r.code_prefix.len())
+    }
+
+    /// Rate per classification slot (`None` where the table has no rate: VA is then not computed
+    /// for aggregates containing that slot, never guessed).
+    pub fn per_slot(&self, table: &Classification) -> Vec<Option<f64>> {
+        table.slots.iter().map(|s| self.rate_for(s.gb_code).map(|r| r.rate)).collect()
+    }
+}
+
+/// Income-approach value added of one enterprise: 劳动者报酬 + 固定资产折旧 + 生产税净额 + 营业盈余.
+pub fn income_va(labour_compensation: Micro, depreciation: Micro, net_production_taxes: Micro, operating_surplus: Micro) -> Micro {
+    labour_compensation + depreciation + net_production_taxes + operating_surplus
+}
+
+/// A sector parameter: the ICT capital income share (or a penetration rate) of a sector.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SectorShare {
+    pub sector: String,
+    pub sector_name: String,
+    /// `traditional` sectors are digitalized; `ict` sectors are digital industrialization and
+    /// contribute nothing here (counting them would double count).
+    pub role: String,
+    pub share: f64,
+    pub basis: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectorShares {
+    pub file: String,
+    pub rows: Vec<SectorShare>,
+}
+
+impl SectorShares {
+    /// Per-section ICT capital income shares (GB/T 4754 门类 A–S): assumptions inside the range
+    /// measurement.md gives; see the file.
+    pub fn ict_capital_shares() -> Self {
+        Self::from_reader("crates/measure/data/ict_capital_shares.csv", ICT_SHARES_CSV.as_bytes()).expect("shipped shares are valid")
+    }
+
+    /// CAICT 2020 penetration rates by the three sectors (1/2/3), published figures.
+    pub fn caict_penetration_2020() -> Self {
+        Self::from_reader("crates/measure/data/caict_penetration_2020.csv", PENETRATION_CSV.as_bytes())
+            .expect("shipped penetration rates are valid")
+    }
+
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+        let mut rows: Vec<SectorShare> = Vec::new();
+        for (i, row) in csv::Reader::from_reader(r).deserialize::<SectorShare>().enumerate() {
+            let line = i as u64 + 2;
+            let row = row.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            if !(row.share.is_finite() && (0.0..=1.0).contains(&row.share)) {
+                return Err(DataError::at(file, line, format!("share must be in [0, 1]: {}", row.share)));
+            }
+            if !matches!(row.role.as_str(), "traditional" | "ict") {
+                return Err(DataError::at(file, line, format!("role must be traditional|ict: {}", row.role)));
+            }
+            if row.source.trim().is_empty() || row.basis.trim().is_empty() {
+                return Err(DataError::at(file, line, "every share needs a basis and a source".into()));
+            }
+            if rows.iter().any(|r| r.sector == row.sector) {
+                return Err(DataError::at(file, line, format!("duplicate sector {}", row.sector)));
+            }
+            rows.push(row);
+        }
+        Ok(Self { file: file.to_string(), rows })
+    }
+
+    pub fn get(&self, sector: &str) -> Option<&SectorShare> {
+        self.rows.iter().find(|r| r.sector == sector)
+    }
+}
+
+/// Industrial digitalization (产业数字化) of one region and year, by the income-share method:
+/// `ID = adj · Σ_j share_j · VA_j` over traditional sectors j. `sector_va` must be the value added
+/// of each sector (亿元 or 万元, any unit: the result has the same unit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndustrialDigitalization {
+    pub total: f64,
+    /// (sector, share, sector VA, contribution)
+    pub parts: Vec<(String, f64, f64, f64)>,
+}
+
+/// Why digital-economy value added could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeVaError {
+    #[error("部门 {0} 无参数 / no share for sector {0} in the parameter table")]
+    NoShare(String),
+    #[error("部门 {0} 重复 / sector {0} given twice")]
+    Duplicate(String),
+    #[error("调整系数须为正数 / the regional adjustment must be positive and finite")]
+    BadAdjustment,
+}
+
+pub fn industrial_digitalization(
+    sector_va: &[(String, f64)],
+    shares: &SectorShares,
+    adjustment: f64,
+) -> Result<IndustrialDigitalization, DeVaError> {
+    if !(adjustment.is_finite() && adjustment > 0.0) {
+        return Err(DeVaError::BadAdjustment);
+    }
+    let mut seen = HashMap::new();
+    let mut parts = Vec::new();
+    let mut total = 0.0;
+    for (sector, va) in sector_va {
+        if seen.insert(sector.as_str(), ()).is_some() {
+            return Err(DeVaError::Duplicate(sector.clone()));
+        }
+        let s = shares.get(sector).ok_or_else(|| DeVaError::NoShare(sector.clone()))?;
+        let share = if s.role == "ict" { 0.0 } else { s.share };
+        let c = adjustment * share * va;
+        total += c;
+        parts.push((sector.clone(), share, *va, c));
+    }
+    Ok(IndustrialDigitalization { total, parts })
+}
+
+/// Digital-economy value added = digital industrialization (core 01–04 value added) + industrial
+/// digitalization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigitalEconomyVa {
+    pub digital_industrialization: f64,
+    pub industrial_digitalization: f64,
+    pub total: f64,
+    /// Share of industrial digitalization in the total, %.
+    pub industrial_digitalization_share: f64,
+}
+
+pub fn digital_economy_va(digital_industrialization: f64, id: &IndustrialDigitalization) -> DigitalEconomyVa {
+    let total = digital_industrialization + id.total;
+    DigitalEconomyVa {
+        digital_industrialization,
+        industrial_digitalization: id.total,
+        total,
+        industrial_digitalization_share: if total != 0.0 { id.total / total * 100.0 } else { f64::NAN },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_cover_every_core_code_and_use_the_longest_prefix() {
+        let t = Classification::nbs2021();
+        let r = VaRates::shipped();
+        let per = r.per_slot(&t);
+        let missing: Vec<u16> = t.slots.iter().zip(&per).filter(|(_, r)| r.is_none()).map(|(s, _)| s.gb_code).collect();
+        assert!(missing.is_empty(), "no VA rate for {missing:?}");
+        assert_eq!(r.rate_for(3911).unwrap().rate, 0.20);
+        assert_eq!(r.rate_for(6311).unwrap().rate, 0.525);
+        let more = VaRates::from_reader("t", "code_prefix,rate,basis,source\n39,0.2,a,s\n3911,0.3,a,s\n".as_bytes()).unwrap();
+        assert_eq!(more.rate_for(3911).unwrap().rate, 0.3);
+        assert_eq!(more.rate_for(3912).unwrap().rate, 0.2);
+        assert!(more.rate_for(1310).is_none());
+    }
+
+    #[test]
+    fn income_va_is_the_sum_of_four_components() {
+        // 300 + 50 + 80 + (−30) = 400 万元
+        assert_eq!(income_va(300_000_000, 50_000_000, 80_000_000, -30_000_000), 400_000_000);
+    }
+
+    #[test]
+    fn de_va_by_income_shares() {
+        // Hand-computed: CAICT penetration 2020 on sector VA 1000 / 40000 / 50000 亿元:
+        // 0.089·1000 + 0.210·40000 + 0.407·50000 = 89 + 8400 + 20350 = 28839 亿元.
+        let shares = SectorShares::caict_penetration_2020();
+        let va = [("1".to_string(), 1000.0), ("2".to_string(), 40000.0), ("3".to_string(), 50000.0)];
+        let id = industrial_digitalization(&va, &shares, 1.0).unwrap();
+        assert!((id.total - 28839.0).abs() < 1e-9);
+        let de = digital_economy_va(2678.7, &id);
+        assert!((de.total - 31517.7).abs() < 1e-9);
+        // ICT section I contributes nothing; C at 0.05: 0.05·20000 = 1000; ×1.2 adjustment = 1200.
+        let s = SectorShares::ict_capital_shares();
+        let id = industrial_digitalization(&[("C".into(), 20000.0), ("I".into(), 5000.0)], &s, 1.2).unwrap();
+        assert!((id.total - 1200.0).abs() < 1e-9);
+        assert_eq!(
+            industrial_digitalization(&[("Z".into(), 1.0)], &s, 1.0),
+            Err(DeVaError::NoShare("Z".into()))
+        );
+    }
+}

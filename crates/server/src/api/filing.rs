@@ -1,0 +1,742 @@
+//! Forms and filings (the collection capability, `digecon-collect` + the store): forms with their
+//! deadlines, the entry grid with rule results, Excel template download and upload with every
+//! problem located, submit / approve / return / reopen, filing rates, the audit trail.
+//! Who may do what is decided by `digecon_collect::filing` (the same rules as the CLI).
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{Datelike, NaiveDate, Utc};
+use digecon_collect::filing::{can_view, is_filer, transition, Action, FilingState};
+use digecon_collect::form::{local_date, Filer, Form};
+use digecon_collect::rule::Outcome;
+use digecon_collect::validate::Validation;
+use digecon_core::{Frequency, Period, Role};
+use digecon_store::collect::{AuditFilter, CollectError, FilingFilter, SaveSummary};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorResponse, FieldError, Validator};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::AppState;
+
+impl From<CollectError> for ApiError {
+    fn from(e: CollectError) -> Self {
+        match e {
+            CollectError::Rejected(p) => ApiError::validation(
+                p.0.into_iter().map(|x| FieldError { field: x.location.to_string(), message: x.message }).collect(),
+            ),
+            CollectError::Denied(d) => match d {
+                digecon_collect::filing::Denied::NotAllowed(m) => ApiError::forbidden(m),
+                other => ApiError::conflict(other.to_string()),
+            },
+            CollectError::Blocked(msgs) => {
+                let mut e = ApiError::conflict("无法继续 / cannot proceed");
+                e.body.fields = msgs.into_iter().map(|m| FieldError { field: "filing".into(), message: m }).collect();
+                e
+            }
+            CollectError::NotFound(m) => ApiError::not_found(m),
+            CollectError::Store(s) => ApiError::internal(s),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormIndicatorDto {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    pub decimals: u8,
+    pub required: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FilerDto {
+    pub code: String,
+    pub name_zh: String,
+    /// region | department
+    pub kind: String,
+    pub region_code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FormDto {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// year | quarter | month
+    pub frequency: String,
+    pub responsible_department: String,
+    /// Our reconstruction: the documents name the scheme, not every cell of it.
+    pub reconstruction: bool,
+    pub basis: String,
+    pub opens_days: i32,
+    pub due_days: i32,
+    pub closes_days: i32,
+    pub indicators: Vec<FormIndicatorDto>,
+    /// The filers this user files for.
+    pub my_filers: Vec<FilerDto>,
+    /// The period open for filing today (the latest one whose window has opened), and its dates.
+    pub current_period: String,
+    pub opens: String,
+    pub due: String,
+    pub closes: String,
+}
+
+/// The latest period of `form` whose window has opened by `today`.
+fn current_period(form: &Form, today: NaiveDate) -> Period {
+    let mut p = match form.frequency {
+        Frequency::Year => Period::Year(today.year_ce().1 as i32),
+        Frequency::Quarter => Period::Quarter(today.year_ce().1 as i32, ((today.month0() / 3) + 1) as u8),
+        Frequency::Month => Period::Month(today.year_ce().1 as i32, today.month() as u8),
+    };
+    while form.window.dates(p).opens > today {
+        p = p.prev();
+    }
+    p
+}
+
+fn filer_dto(state: &AppState, departments: &[digecon_core::Department], f: &Filer) -> FilerDto {
+    let name = match f {
+        Filer::Region { code } => state.region_name(code),
+        Filer::Department { code, .. } => departments.iter().find(|d| &d.code == code).map(|d| d.name_zh.clone()),
+    };
+    FilerDto { code: f.code().to_string(), name_zh: name.unwrap_or_default(), kind: f.kind().to_string(), region_code: f.region_code().to_string() }
+}
+
+/// 报表 / report forms, with the filers you file for and the period open today
+#[utoipa::path(get, path = "/api/v1/forms", tag = "filing",
+    responses((status = 200, body = Vec<FormDto>), (status = 401, body = ErrorResponse)))]
+pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<FormDto>>> {
+    let set = state.store.form_set().await?;
+    let indicators = state.store.indicators().await?;
+    let departments = state.store.departments().await?;
+    let today = local_date(Utc::now());
+    let mut out = Vec::new();
+    for f in set.forms {
+        let filers = f.expected_filers(&state.regions, &departments);
+        // Forms nobody in your scope files are not yours to see.
+        if !filers.iter().any(|x| can_view(&auth.actor, x, &state.tree)) {
+            continue;
+        }
+        let p = current_period(&f, today);
+        let w = f.window.dates(p);
+        out.push(FormDto {
+            indicators: f
+                .indicators
+                .iter()
+                .map(|fi| {
+                    let i = indicators.iter().find(|i| i.code == fi.indicator_code);
+                    FormIndicatorDto {
+                        code: fi.indicator_code.clone(),
+                        name_zh: i.map(|i| i.name_zh.clone()).unwrap_or_default(),
+                        name_en: i.map(|i| i.name_en.clone()).unwrap_or_default(),
+                        unit: i.map(|i| i.unit.clone()).unwrap_or_default(),
+                        decimals: fi.decimals,
+                        required: fi.required,
+                    }
+                })
+                .collect(),
+            my_filers: filers
+                .iter()
+                .filter(|x| !auth.actor.is_global() && is_filer(&auth.actor, x))
+                .map(|x| filer_dto(&state, &departments, x))
+                .collect(),
+            current_period: p.to_string(),
+            opens: w.opens.to_string(),
+            due: w.due.to_string(),
+            closes: w.closes.to_string(),
+            code: f.code,
+            name_zh: f.name_zh,
+            name_en: f.name_en,
+            frequency: f.frequency.to_string(),
+            responsible_department: f.responsible_department,
+            reconstruction: f.reconstruction,
+            basis: f.basis,
+            opens_days: f.window.opens_days,
+            due_days: f.window.due_days,
+            closes_days: f.window.closes_days,
+        });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FilingDto {
+    pub form_code: String,
+    pub filer_code: String,
+    pub filer_name: String,
+    pub region_code: String,
+    pub period: String,
+    /// draft | submitted | city_approved | approved | returned
+    pub state: String,
+    pub state_zh: String,
+    pub first_submitted_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub approved_at: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct FilingQuery {
+    pub form: Option<String>,
+    pub filer: Option<String>,
+    pub period: Option<String>,
+    /// draft | submitted | city_approved | approved | returned
+    pub state: Option<String>,
+}
+
+fn parse_period(v: &mut Validator, field: &str, s: Option<&str>) -> Option<Period> {
+    let p = s.map(|s| s.parse::<Period>());
+    v.check(!matches!(p, Some(Err(_))), field, "应为 2022、2022-Q1 或 2022-03 / expected 2022, 2022-Q1 or 2022-03");
+    p.and_then(Result::ok)
+}
+
+/// 填报记录 / filings you may see (yours, and those you review)
+#[utoipa::path(get, path = "/api/v1/filings", tag = "filing", params(FilingQuery),
+    responses((status = 200, body = Vec<FilingDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn filings(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<FilingQuery>) -> ApiResult<Json<Vec<FilingDto>>> {
+    let mut v = Validator::default();
+    let period = parse_period(&mut v, "period", q.period.as_deref());
+    let st = q.state.as_deref().map(|s| s.parse::<FilingState>());
+    v.check(!matches!(st, Some(Err(_))), "state", "应为 draft、submitted、city_approved、approved 或 returned");
+    v.finish()?;
+    let list = state
+        .store
+        .filings(&FilingFilter { form: q.form, filer: q.filer, period, state: st.and_then(Result::ok) })
+        .await?;
+    let departments = state.store.departments().await?;
+    Ok(Json(
+        list.into_iter()
+            .filter(|f| can_view(&auth.actor, &f.filer, &state.tree))
+            .map(|f| FilingDto {
+                filer_name: filer_dto(&state, &departments, &f.filer).name_zh,
+                form_code: f.form_code,
+                filer_code: f.filer.code().to_string(),
+                region_code: f.filer.region_code().to_string(),
+                period: f.period.to_string(),
+                state: f.state.as_str().to_string(),
+                state_zh: f.state.as_zh().to_string(),
+                first_submitted_at: f.first_submitted_at,
+                submitted_at: f.submitted_at,
+                approved_at: f.approved_at,
+                updated_at: f.updated_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RuleResultDto {
+    pub rule_code: String,
+    /// error | warning
+    pub severity: String,
+    /// pass | fail | not_applicable | skipped | undefined
+    pub outcome: String,
+    pub blocks: bool,
+    pub expression: String,
+    pub left: Option<f64>,
+    pub right: Option<f64>,
+    /// The full message, zh-CN then English, with both sides' values.
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ValidationDto {
+    pub rules: Vec<RuleResultDto>,
+    /// Flags to look at; they never block.
+    pub outliers: Vec<String>,
+    pub missing_required: Vec<String>,
+}
+
+fn validation_dto(v: &Validation) -> ValidationDto {
+    ValidationDto {
+        rules: v
+            .rules
+            .iter()
+            .map(|r| RuleResultDto {
+                rule_code: r.rule_code.clone(),
+                severity: r.severity.as_str().to_string(),
+                outcome: match r.outcome {
+                    Outcome::Pass => "pass",
+                    Outcome::Fail => "fail",
+                    Outcome::NotApplicable => "not_applicable",
+                    Outcome::Skipped(_) => "skipped",
+                    Outcome::Undefined => "undefined",
+                }
+                .to_string(),
+                blocks: r.blocks(),
+                expression: r.expression.clone(),
+                left: r.left,
+                right: r.right,
+                message: r.to_string(),
+            })
+            .collect(),
+        outliers: v.outliers.iter().map(|o| o.to_string()).collect(),
+        missing_required: v.missing_required.clone(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryRowDto {
+    pub indicator_code: String,
+    pub indicator_name: String,
+    pub unit: String,
+    pub decimals: u8,
+    pub required: bool,
+    /// The previous period's stored value, for comparison.
+    pub previous: Option<f64>,
+    pub value: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventDto {
+    pub at: String,
+    pub actor: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FilingDetailDto {
+    pub form_code: String,
+    pub filer: FilerDto,
+    pub period: String,
+    /// `None`: nothing entered yet.
+    pub state: Option<String>,
+    pub due: String,
+    pub rows: Vec<EntryRowDto>,
+    pub validation: ValidationDto,
+    pub events: Vec<EventDto>,
+    /// Which actions this user may take now (who and state only; content checks come on the action).
+    pub can_save: bool,
+    pub can_submit: bool,
+    pub can_approve: bool,
+    pub can_return: bool,
+    pub can_reopen: bool,
+}
+
+async fn resolve(state: &AppState, auth: &Auth, form: &str, filer: &str) -> ApiResult<(Form, Filer, Vec<digecon_core::Department>)> {
+    let set = state.store.form_set().await?;
+    let f = set.form(form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
+    let departments = state.store.departments().await?;
+    let fl = f
+        .filer(filer, &state.regions, &departments)
+        .ok_or_else(|| ApiError::not_found(format!("filer {filer} of form {form}")))?;
+    if !can_view(&auth.actor, &fl, &state.tree) {
+        return Err(ApiError::forbidden(format!("filer {filer}")));
+    }
+    Ok((f, fl, departments))
+}
+
+fn period_of(f: &Form, s: &str) -> ApiResult<Period> {
+    let p: Period = s.parse().map_err(|e: digecon_core::PeriodError| {
+        ApiError::validation(vec![FieldError { field: "period".into(), message: e.to_string() }])
+    })?;
+    if !f.accepts_period(&p) {
+        return Err(ApiError::validation(vec![FieldError {
+            field: "period".into(),
+            message: format!("期间频率不符 / period {p} does not fit form {} ({})", f.code, f.frequency),
+        }]));
+    }
+    Ok(p)
+}
+
+async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: &str) -> ApiResult<FilingDetailDto> {
+    let (f, fl, departments) = resolve(state, auth, form, filer).await?;
+    let p = period_of(&f, period)?;
+    let template = state.store.filing_template(&f.code, &[fl.code().to_string()], p).await?;
+    let d = state.store.filing_detail(&f.code, fl.code(), p).await?;
+    let validation = state.store.filing_validation(&f.code, fl.code(), p).await?;
+    let st = d.as_ref().map(|d| d.filing.state);
+    let can = |a: Action| transition(a, st, &auth.actor, &fl, &state.tree, "x").is_ok();
+    Ok(FilingDetailDto {
+        form_code: f.code.clone(),
+        filer: filer_dto(state, &departments, &fl),
+        period: p.to_string(),
+        state: st.map(|s| s.as_str().to_string()),
+        due: template.due.to_string(),
+        rows: template
+            .rows
+            .into_iter()
+            .map(|r| EntryRowDto {
+                indicator_code: r.indicator_code,
+                indicator_name: r.indicator_name,
+                unit: r.unit,
+                decimals: r.decimals,
+                required: r.required,
+                previous: r.previous,
+                value: r.value,
+            })
+            .collect(),
+        validation: validation_dto(&validation),
+        events: d
+            .map(|d| {
+                d.events
+                    .into_iter()
+                    .map(|e| EventDto {
+                        at: e.at,
+                        actor: e.actor,
+                        actor_role: e.actor_role,
+                        action: e.action.as_str().to_string(),
+                        from_state: e.from_state.map(|s| s.as_str().to_string()),
+                        to_state: e.to_state.as_str().to_string(),
+                        comment: e.comment,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        can_save: can(Action::Save),
+        can_submit: can(Action::Submit),
+        can_approve: can(Action::Approve),
+        can_return: can(Action::Return),
+        can_reopen: can(Action::Reopen),
+    })
+}
+
+/// 填报详情 / one filing: entry grid with last period's values, rule results, history, allowed actions
+#[utoipa::path(get, path = "/api/v1/filings/{form}/{filer}/{period}", tag = "filing",
+    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = FilingDetailDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn filing(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((form, filer, period)): Path<(String, String, String)>,
+) -> ApiResult<Json<FilingDetailDto>> {
+    Ok(Json(detail(&state, &auth, &form, &filer, &period).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SaveValues {
+    /// indicator code → value
+    pub values: BTreeMap<String, f64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SaveSummaryDto {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// Failed warning rules: they need an explanation at submission.
+    pub warnings: Vec<String>,
+    /// Outlier flags: shown, never blocking.
+    pub outliers: Vec<String>,
+}
+
+fn summary_dto(s: SaveSummary) -> SaveSummaryDto {
+    SaveSummaryDto {
+        created: s.created,
+        updated: s.updated,
+        unchanged: s.unchanged,
+        rejected: s.rejected,
+        warnings: s.warnings.iter().map(|(f, r)| format!("{f}: {r}")).collect(),
+        outliers: s.outliers.iter().map(|(f, o)| format!("{f}: {o}")).collect(),
+    }
+}
+
+/// 保存填报值 / enter values (all or nothing; failed error rules reject the save with both sides' values)
+#[utoipa::path(put, path = "/api/v1/filings/{form}/{filer}/{period}/values", tag = "filing", request_body = SaveValues,
+    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = SaveSummaryDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn save_values(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((form, filer, period)): Path<(String, String, String)>,
+    ApiJson(body): ApiJson<SaveValues>,
+) -> ApiResult<Json<SaveSummaryDto>> {
+    let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
+    if !is_filer(&auth.actor, &fl) {
+        // Reviewers see a filing but do not fill it in.
+        return Err(ApiError::forbidden(format!("filer {filer}: 只有填报单位可以填报 / only the filer enters values")));
+    }
+    let p = period_of(&f, &period)?;
+    let entries: Vec<(String, String, f64)> = body.values.into_iter().map(|(i, v)| (fl.code().to_string(), i, v)).collect();
+    let reason = body.reason.unwrap_or_else(|| "网页填报 / web entry".into());
+    let s = state.store.save_filing_values(&f.code, p, &entries, &auth.actor, &reason, Utc::now(), false).await?;
+    Ok(Json(summary_dto(s)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// 文件名（决定格式）/ file name: .xlsx .xls .ods .csv .json
+    pub filename: String,
+    /// 只检查不写入 / check only
+    pub dry_run: Option<bool>,
+}
+
+/// 上传填报文件 / upload a filled template (the file is the request body): all or nothing, every problem located as file:sheet:row:column
+#[utoipa::path(post, path = "/api/v1/forms/import", tag = "filing", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = SaveSummaryDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn import(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Json<SaveSummaryDto>> {
+    let name = std::path::Path::new(&q.filename).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let file = digecon_collect::import::read(&name, &body).map_err(CollectError::Rejected)?;
+    // Out of scope is 403 for the whole upload, whatever else is wrong with the file.
+    if let Some(form) = state.store.form_set().await?.form(&file.form_code) {
+        let departments = state.store.departments().await?;
+        let mut codes: Vec<&str> = file.values.iter().map(|v| v.filer_code.as_str()).collect();
+        codes.dedup();
+        for c in codes {
+            if let Some(fl) = form.filer(c, &state.regions, &departments) {
+                if !is_filer(&auth.actor, &fl) {
+                    return Err(ApiError::forbidden(format!("filer {c}")));
+                }
+            }
+        }
+    }
+    let reason = format!("上传 / upload {name}");
+    let s = state.store.import_filing_file(&file, &auth.actor, &reason, Utc::now(), q.dry_run.unwrap_or(false)).await?;
+    Ok(Json(summary_dto(s)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TemplateQuery {
+    pub period: String,
+    /// 填报单位代码（可多个，逗号分隔；默认你填报的全部）/ filer codes, comma-separated (default: the ones you file for)
+    pub filers: Option<String>,
+}
+
+/// 下载填报模板 / download the Excel template of a form for a period
+#[utoipa::path(get, path = "/api/v1/forms/{form}/template", tag = "filing", params(("form" = String, Path), TemplateQuery),
+    responses((status = 200, description = "an .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn template(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(form): Path<String>,
+    ApiQuery(q): ApiQuery<TemplateQuery>,
+) -> ApiResult<Response> {
+    let set = state.store.form_set().await?;
+    let f = set.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
+    let p = period_of(&f, &q.period)?;
+    let departments = state.store.departments().await?;
+    let all = f.expected_filers(&state.regions, &departments);
+    let chosen: Vec<String> = match &q.filers {
+        Some(list) => list.split(',').map(str::to_string).collect(),
+        None => all.iter().filter(|x| is_filer(&auth.actor, x)).map(|x| x.code().to_string()).collect(),
+    };
+    if chosen.is_empty() {
+        return Err(ApiError::validation(vec![FieldError { field: "filers".into(), message: "没有可填报的单位 / no filers chosen".into() }]));
+    }
+    for c in &chosen {
+        let fl = all.iter().find(|x| x.code() == c).ok_or_else(|| ApiError::not_found(format!("filer {c} of form {form}")))?;
+        if !can_view(&auth.actor, fl, &state.tree) {
+            return Err(ApiError::forbidden(format!("filer {c}")));
+        }
+    }
+    let t = state.store.filing_template(&f.code, &chosen, p).await?;
+    let bytes = digecon_collect::template::write_xlsx(&t).map_err(ApiError::internal)?;
+    let name = format!("attachment; filename=\"{}-{}.xlsx\"", f.code, p);
+    Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionRequest {
+    /// submit | approve | return | reopen
+    pub action: String,
+    /// Required to return or reopen.
+    pub comment: Option<String>,
+    /// rule code → explanation of a failed warning rule (at submission)
+    pub explanations: Option<BTreeMap<String, String>>,
+}
+
+/// 上报、审核、退回、重开 / submit, approve, return or reopen a filing
+#[utoipa::path(post, path = "/api/v1/filings/{form}/{filer}/{period}/actions", tag = "filing", request_body = ActionRequest,
+    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
+    responses((status = 200, body = FilingDetailDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn action(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((form, filer, period)): Path<(String, String, String)>,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> ApiResult<Json<FilingDetailDto>> {
+    // Scope first, so an outsider learns nothing from validation messages.
+    let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
+    let a = match req.action.as_str() {
+        "submit" => Action::Submit,
+        "approve" => Action::Approve,
+        "return" => Action::Return,
+        "reopen" => Action::Reopen,
+        _ => {
+            return Err(ApiError::validation(vec![FieldError {
+                field: "action".into(),
+                message: "应为 submit、approve、return 或 reopen / expected submit, approve, return or reopen".into(),
+            }]))
+        }
+    };
+    let p = period_of(&f, &period)?;
+    state
+        .store
+        .filing_action(&f.code, fl.code(), p, a, &auth.actor, req.comment.as_deref().unwrap_or(""), &req.explanations.unwrap_or_default(), Utc::now())
+        .await?;
+    Ok(Json(detail(&state, &auth, &form, &filer, &period).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RatesQuery {
+    pub period: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotFiledDto {
+    pub filer: FilerDto,
+    pub state: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RateDto {
+    pub region_code: String,
+    pub region_name: String,
+    pub expected: usize,
+    pub filed: usize,
+    pub approved: usize,
+    pub on_time: usize,
+    pub late: usize,
+    /// 报送率, percent
+    pub filing_rate: Option<f64>,
+    /// 及时率, percent
+    pub timeliness_rate: Option<f64>,
+    pub not_filed: Vec<NotFiledDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RatesDto {
+    pub form_code: String,
+    pub period: String,
+    pub due: String,
+    pub rows: Vec<RateDto>,
+}
+
+/// 报送率与及时率 / filing rate and timeliness of a form and period, by region in your scope, with who has not filed
+#[utoipa::path(get, path = "/api/v1/forms/{form}/rates", tag = "filing", params(("form" = String, Path), RatesQuery),
+    responses((status = 200, body = RatesDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn rates(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(form): Path<String>,
+    ApiQuery(q): ApiQuery<RatesQuery>,
+) -> ApiResult<Json<RatesDto>> {
+    if !matches!(auth.user.role, Role::Admin | Role::ProvinceOffice | Role::City | Role::Viewer) {
+        return Err(ApiError::forbidden("filing rates are for reviewers"));
+    }
+    let set = state.store.form_set().await?;
+    let f = set.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
+    let p = period_of(&f, &q.period)?;
+    // One row for the actor's region, then one per child region (cities, or a city's counties).
+    let root = if auth.actor.is_global() {
+        state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone())
+    } else {
+        auth.actor.region_code.clone()
+    }
+    .ok_or_else(|| ApiError::forbidden("no region scope"))?;
+    let mut groups = vec![root.clone()];
+    groups.extend(state.tree.children(&root).iter().filter(|c| state.tree.level(c) != Some(digecon_core::RegionLevel::Zone)).cloned());
+    let (rows, due) = state.store.filing_rates(&f.code, p, &groups, local_date(Utc::now())).await?;
+    let departments = state.store.departments().await?;
+    Ok(Json(RatesDto {
+        form_code: f.code.clone(),
+        period: p.to_string(),
+        due: due.to_string(),
+        rows: rows
+            .into_iter()
+            .map(|r| RateDto {
+                region_name: state.region_name(&r.region_code).unwrap_or_default(),
+                filing_rate: r.filing_rate(),
+                timeliness_rate: r.timeliness_rate(),
+                expected: r.expected,
+                filed: r.filed,
+                approved: r.approved,
+                on_time: r.on_time,
+                late: r.late,
+                not_filed: r
+                    .not_filed
+                    .iter()
+                    .map(|n| NotFiledDto { filer: filer_dto(&state, &departments, &n.filer), state: n.state.map(|s| s.as_str().to_string()), overdue: n.overdue })
+                    .collect(),
+                region_code: r.region_code,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AuditQuery {
+    pub form: Option<String>,
+    pub filer: Option<String>,
+    pub period: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditDto {
+    pub at: String,
+    pub actor: String,
+    pub actor_role: String,
+    pub form_code: String,
+    pub filer_code: String,
+    pub period: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub indicator_code: Option<String>,
+    pub old_value: Option<f64>,
+    pub new_value: Option<f64>,
+    pub comment: String,
+}
+
+/// 审计记录 / the audit trail of the filings you may see, oldest first
+#[utoipa::path(get, path = "/api/v1/audit", tag = "filing", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Vec<AuditDto>>> {
+    let mut v = Validator::default();
+    let period = parse_period(&mut v, "period", q.period.as_deref());
+    v.finish()?;
+    let entries = state.store.audit(&AuditFilter { form: q.form, filer: q.filer, period, ..Default::default() }).await?;
+    let set = state.store.form_set().await?;
+    let departments = state.store.departments().await?;
+    let visible = |form: &str, filer: &str| {
+        set.form(form)
+            .and_then(|f| f.filer(filer, &state.regions, &departments))
+            .is_some_and(|fl| can_view(&auth.actor, &fl, &state.tree))
+    };
+    Ok(Json(
+        entries
+            .into_iter()
+            .filter(|e| visible(&e.form_code, &e.filer_code))
+            .map(|e| AuditDto {
+                at: e.at,
+                actor: e.actor,
+                actor_role: e.actor_role,
+                period: e.period.to_string(),
+                action: e.action.as_str().to_string(),
+                from_state: e.from_state.map(|s| s.as_str().to_string()),
+                to_state: e.to_state.as_str().to_string(),
+                form_code: e.form_code,
+                filer_code: e.filer_code,
+                indicator_code: e.indicator_code,
+                old_value: e.old_value,
+                new_value: e.new_value,
+                comment: e.comment,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,203 @@
+//! The task ledger and key-project scheduling (`digecon-ledger`): task colours for a period,
+//! project investment against plan and 序时进度, and the quarterly bulletin.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use digecon_core::{Actor, Period, Role};
+use digecon_ledger::bulletin::{self, BulletinInput, BulletinOptions};
+use digecon_ledger::item::LedgerItem;
+use digecon_ledger::projects::progress_at;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorResponse, FieldError};
+use crate::extract::ApiQuery;
+use crate::AppState;
+
+fn period(field: &str, s: &str) -> ApiResult<Period> {
+    s.parse().map_err(|e: digecon_core::PeriodError| ApiError::validation(vec![FieldError { field: field.into(), message: e.to_string() }]))
+}
+
+/// A ledger item is visible within its plan's region scope, or to its lead / co-operating units.
+fn item_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, item: &LedgerItem) -> bool {
+    plan_region.is_some_and(|r| actor.can_see_region(&state.tree, r))
+        || item.lead_units.iter().chain(&item.coop_units).any(|d| actor.acts_for_department(d))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TaskQuery {
+    /// 期间 / period: 2022-Q3 or 2022-09
+    pub period: String,
+    pub plan: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskColourDto {
+    pub plan_id: String,
+    /// task | project
+    pub kind: String,
+    pub number: u32,
+    pub group: String,
+    pub title: String,
+    pub lead_units: Vec<String>,
+    /// green | yellow | red | grey
+    pub colour: String,
+    /// 序时进度 at the end of the period, percent.
+    pub expected_pct: f64,
+    pub report_period: Option<String>,
+    /// Why it is late (zh / en), when red.
+    pub lateness: Vec<String>,
+}
+
+/// 任务红黄绿 / the colour of every task and engineering project in scope for a period
+#[utoipa::path(get, path = "/api/v1/ledger/tasks", tag = "tasks", params(TaskQuery),
+    responses((status = 200, body = Vec<TaskColourDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn task_colours(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<TaskQuery>) -> ApiResult<Json<Vec<TaskColourDto>>> {
+    let p = period("period", &q.period)?;
+    let plans = state.store.plans().await?;
+    let region_of = |id: &str| plans.iter().find(|x| x.id == id).map(|x| x.region_code.as_str());
+    let items = state.store.ledger_items().await?;
+    let reports = state.store.progress_reports(q.plan.as_deref()).await?;
+    Ok(Json(
+        items
+            .iter()
+            .filter(|i| q.plan.as_deref().is_none_or(|pl| i.key.plan_id == pl))
+            .filter(|i| item_visible(&state, &auth.actor, region_of(&i.key.plan_id), i))
+            .map(|i| {
+                let c = digecon_ledger::progress::colour_at(i, &reports, p);
+                TaskColourDto {
+                    plan_id: i.key.plan_id.clone(),
+                    kind: i.key.kind.as_str().to_string(),
+                    number: i.key.number,
+                    group: i.group.clone(),
+                    title: i.title.clone(),
+                    lead_units: i.lead_units.clone(),
+                    colour: c.colour.as_str().to_string(),
+                    expected_pct: c.expected_pct,
+                    report_period: c.report_period.map(|x| x.to_string()),
+                    lateness: c.lateness.iter().map(|l| l.describe()).collect(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ProjectQuery {
+    /// 月份 / month: 2022-09
+    pub month: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectProgressDto {
+    pub code: String,
+    pub name: String,
+    pub region_code: String,
+    pub city_code: String,
+    pub lead_unit: String,
+    /// industry | new_infra
+    pub kind: String,
+    /// 年度计划投资, 万元
+    pub planned: f64,
+    /// 本年累计完成投资, 万元
+    pub ytd: f64,
+    pub completion_pct: Option<f64>,
+    pub expected_pct: f64,
+    /// completion − 序时进度, percentage points
+    pub gap_pp: Option<f64>,
+    pub lagging: bool,
+}
+
+/// 重点项目调度 / key projects in scope: completed investment vs annual plan vs 序时进度 at a month
+#[utoipa::path(get, path = "/api/v1/ledger/projects", tag = "tasks", params(ProjectQuery),
+    responses((status = 200, body = Vec<ProjectProgressDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn project_progress(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ProjectQuery>) -> ApiResult<Json<Vec<ProjectProgressDto>>> {
+    let p = period("month", &q.month)?;
+    if !matches!(p, Period::Month(..)) {
+        return Err(ApiError::validation(vec![FieldError { field: "month".into(), message: "应为月份，如 2022-09 / expected a month such as 2022-09".into() }]));
+    }
+    let projects = state.store.key_projects(Some(p.year())).await?;
+    let reports = state.store.monthly_reports(Some(p.year())).await?;
+    let a = &auth.actor;
+    Ok(Json(
+        progress_at(&projects, &reports, &state.tree, p, 0.0)
+            .into_iter()
+            .filter(|x| a.can_see_region(&state.tree, &x.region_code) || a.acts_for_department(&x.lead_unit))
+            .map(|x| ProjectProgressDto {
+                kind: x.kind.as_str().to_string(),
+                code: x.code,
+                name: x.name,
+                region_code: x.region_code,
+                city_code: x.city_code,
+                lead_unit: x.lead_unit,
+                planned: x.planned,
+                ytd: x.ytd,
+                completion_pct: x.completion_pct,
+                expected_pct: x.expected_pct,
+                gap_pp: x.gap_pp,
+                lagging: x.lagging,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct BulletinQuery {
+    /// 季度 / quarter: 2022-Q3
+    pub quarter: String,
+    /// html (default) | md | xlsx
+    pub format: Option<String>,
+}
+
+/// 季度通报 / the quarterly bulletin (province-wide: provincial office, administrators, provincial viewers)
+#[utoipa::path(get, path = "/api/v1/bulletin", tag = "tasks", params(BulletinQuery),
+    responses((status = 200, description = "HTML, Markdown or XLSX"), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn bulletin(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<BulletinQuery>) -> ApiResult<Response> {
+    let province = state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone()).unwrap_or_default();
+    let whole = auth.actor.is_global() || (auth.user.role == Role::Viewer && auth.actor.region_code.as_deref() == Some(province.as_str()));
+    if !whole {
+        return Err(ApiError::forbidden("the bulletin covers the whole province"));
+    }
+    let quarter = period("quarter", &q.quarter)?;
+    let Period::Quarter(year, _) = quarter else {
+        return Err(ApiError::validation(vec![FieldError { field: "quarter".into(), message: "应为季度，如 2022-Q3 / expected a quarter such as 2022-Q3".into() }]));
+    };
+    let format = q.format.as_deref().unwrap_or("html");
+    if !matches!(format, "html" | "md" | "xlsx") {
+        return Err(ApiError::validation(vec![FieldError { field: "format".into(), message: "应为 html、md 或 xlsx / expected html, md or xlsx".into() }]));
+    }
+    let reports = state.store.progress_reports(None).await?;
+    let plans = bulletin::plans_reported_in(&reports, year);
+    let items: Vec<LedgerItem> = state.store.ledger_items().await?.into_iter().filter(|i| plans.contains(&i.key.plan_id)).collect();
+    let projects = state.store.key_projects(Some(year)).await?;
+    let monthly = state.store.monthly_reports(Some(year)).await?;
+    let problems = state.store.problems().await?;
+    let departments = state.store.departments().await?;
+    let input = BulletinInput {
+        items: &items,
+        reports: &reports,
+        projects: &projects,
+        monthly: &monthly,
+        problems: &problems,
+        regions: &state.regions,
+        departments: &departments,
+    };
+    let b = bulletin::build(&input, quarter, BulletinOptions::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let doc = bulletin::document(&b);
+    let disposition = |ext: &str| format!("attachment; filename=\"bulletin-{quarter}.{ext}\"");
+    Ok(match format {
+        "md" => ([(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition("md"))], bulletin::markdown(&doc)).into_response(),
+        "xlsx" => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, disposition("xlsx")),
+            ],
+            bulletin::xlsx(&b, &doc).map_err(ApiError::internal)?,
+        )
+            .into_response(),
+        _ => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], bulletin::html(&doc)).into_response(),
+    })
+}

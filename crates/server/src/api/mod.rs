@@ -1,0 +1,48 @@
+//! The `/api/v1` handlers, one module per area. Each handler carries its `#[utoipa::path]`, so the
+//! OpenAPI document cannot drift from the routes.
+
+pub mod catalog;
+pub mod filing;
+pub mod ledger;
+pub mod observations;
+pub mod progress;
+pub mod system;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{auth, AppState};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(system::health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::get_me))
+        .routes(routes!(catalog::regions))
+        .routes(routes!(catalog::indicators))
+        .routes(routes!(catalog::departments))
+        .routes(routes!(catalog::plans))
+        .routes(routes!(catalog::targets))
+        .routes(routes!(catalog::tasks))
+        .routes(routes!(catalog::projects))
+        .routes(routes!(observations::observations))
+        .routes(routes!(progress::progress))
+        .routes(routes!(observations::recent))
+        .routes(routes!(filing::forms))
+        .routes(routes!(filing::filings))
+        .routes(routes!(filing::filing))
+        .routes(routes!(filing::save_values))
+        .routes(routes!(filing::import))
+        .routes(routes!(filing::template))
+        .routes(routes!(filing::action))
+        .routes(routes!(filing::rates))
+        .routes(routes!(filing::audit))
+        .routes(routes!(ledger::task_colours))
+        .routes(routes!(ledger::project_progress))
+        .routes(routes!(ledger::bulletin))
+        .routes(routes!(system::list_users, system::create_user))
+        .routes(routes!(system::login_log))
+        .routes(routes!(system::operation_log))
+        .routes(routes!(system::dictionaries))
+}

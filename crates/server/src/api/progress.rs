@@ -1,0 +1,98 @@
+//! Target progress (the targets capability, `digecon-track`), as of a period, within scope.
+
+use axum::extract::State;
+use axum::Json;
+use digecon_core::Period;
+use digecon_store::ObservationFilter;
+use digecon_track::{Inputs, Rules};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
+use crate::extract::ApiQuery;
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+pub struct ProgressQuery {
+    /// 评估时点 / as of: 2022, 2022-Q3, 2022-06
+    pub as_of: String,
+    /// 规划 ID / plan id
+    pub plan: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressDto {
+    pub plan_id: String,
+    pub region_code: String,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    pub unit: String,
+    /// 预期性 | 约束性
+    pub attribute: Option<String>,
+    pub base_year: Option<i32>,
+    pub base_value: Option<f64>,
+    pub target_year: i32,
+    pub target_text: String,
+    pub target_kind: String,
+    pub latest_period: Option<String>,
+    pub latest_value: Option<f64>,
+    pub expected_value: Option<f64>,
+    pub progress: Option<String>,
+    /// achieved | on_track | at_risk | off_track | no_data
+    pub status: String,
+    /// The rule that produced the status (zh / en).
+    pub rule: String,
+}
+
+/// 目标进度 / progress of every target in scope as of a period
+#[utoipa::path(get, path = "/api/v1/progress", tag = "data", params(ProgressQuery),
+    responses((status = 200, body = Vec<ProgressDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ProgressQuery>,
+) -> ApiResult<Json<Vec<ProgressDto>>> {
+    let mut v = Validator::default();
+    let as_of = q.as_of.parse::<Period>();
+    v.check(as_of.is_ok(), "as_of", "应为 2022、2022-Q3 或 2022-06 / expected 2022, 2022-Q3 or 2022-06");
+    v.finish()?;
+    let a = &auth.actor;
+    let mut targets = state.store.targets(q.plan.as_deref()).await?;
+    targets.retain(|t| a.can_see_region(&state.tree, &t.region_code) || t.lead_units.iter().any(|d| a.acts_for_department(d)));
+    // As of a date before a target's base year there is nothing to judge yet: leave it out
+    // rather than fail the whole list.
+    let as_of = as_of.unwrap();
+    targets.retain(|t| t.base_year.is_none_or(|b| b <= as_of.year()));
+    let inputs = Inputs {
+        plans: state.store.plans().await?,
+        indicators: state.store.indicators().await?,
+        targets,
+        observations: state.store.observations(&ObservationFilter::default()).await?,
+        references: Vec::new(),
+    };
+    let rows = digecon_track::progress(&inputs, as_of, &Rules::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|p| ProgressDto {
+                target_kind: p.target.kind(),
+                target_text: p.target.text.clone(),
+                latest_period: p.latest.as_ref().map(|l| l.period.to_string()),
+                latest_value: p.latest.as_ref().map(|l| l.value),
+                progress: p.measure.map(|m| m.display()),
+                status: p.status.code().to_string(),
+                attribute: p.attribute.map(|x| x.as_zh().to_string()),
+                expected_value: p.expected_value,
+                plan_id: p.plan_id,
+                region_code: p.region_code,
+                indicator_code: p.indicator_code,
+                indicator_name: p.indicator_name,
+                unit: p.unit,
+                base_year: p.base_year,
+                base_value: p.base_value,
+                target_year: p.target_year,
+                rule: p.rule,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,263 @@
+//! Health, users, and the login and operation logs.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use digecon_core::Role;
+use digecon_store::User;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{hash_password, Auth};
+use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
+use crate::extract::parse_json;
+use crate::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    /// sqlite | postgres
+    pub database: String,
+    pub version: String,
+}
+
+/// 健康检查 / health (no sign-in; checks the database answers)
+#[utoipa::path(get, path = "/api/v1/health", tag = "system", responses((status = 200, body = Health), (status = 500, body = ErrorResponse)))]
+pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+    state.store.meta("loaded_at").await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: match state.store.backend() {
+            digecon_store::Backend::Sqlite => "sqlite".into(),
+            digecon_store::Backend::Postgres => "postgres".into(),
+        },
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub region_code: Option<String>,
+    pub department_code: Option<String>,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl From<User> for UserDto {
+    fn from(u: User) -> Self {
+        UserDto {
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.to_string(),
+            region_code: u.region_code,
+            department_code: u.department_code,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// 用户列表 / users (admin)
+#[utoipa::path(get, path = "/api/v1/users", tag = "system",
+    responses((status = 200, body = Vec<UserDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+pub async fn list_users(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<UserDto>>> {
+    auth.require(&[Role::Admin])?;
+    Ok(Json(state.store.users().await?.into_iter().map(UserDto::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    /// admin | province_office | department | city | county | viewer
+    pub role: String,
+    pub region_code: Option<String>,
+    pub department_code: Option<String>,
+    pub password: String,
+}
+
+/// Checks a new user's fields, all at once; shared by the API and `digecon user add`.
+pub fn validate_new_user(
+    state_regions: &digecon_core::RegionTree,
+    departments: &[digecon_core::Department],
+    u: &NewUser,
+) -> Result<Role, Vec<crate::error::FieldError>> {
+    let mut v = Validator::default();
+    let ok_name = !u.username.is_empty()
+        && u.username.len() <= 64
+        && u.username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    v.check(ok_name, "username", "1–64 个字母、数字或 ._- / 1–64 letters, digits or ._-");
+    let role = u.role.parse::<Role>();
+    v.check(role.is_ok(), "role", "应为 admin、province_office、department、city、county、viewer 之一 / one of admin, province_office, department, city, county, viewer");
+    v.check(u.password.chars().count() >= 10, "password", "至少 10 个字符 / at least 10 characters");
+    if let Some(r) = &u.region_code {
+        v.check(state_regions.contains(r), "region_code", format!("未知的地区代码 / unknown region code `{r}`"));
+    }
+    if let Some(d) = &u.department_code {
+        v.check(departments.iter().any(|x| &x.code == d), "department_code", format!("未知的单位 / unknown department `{d}`"));
+    }
+    if let Ok(role) = &role {
+        // Each role's scope must be stated: a filer without a region would see nothing, or worse.
+        let level = u.region_code.as_deref().and_then(|r| state_regions.level(r));
+        use digecon_core::RegionLevel as L;
+        match role {
+            Role::City => v.check(level == Some(L::City), "region_code", "市级用户需要设区市代码 / a city user needs a city region"),
+            Role::County => v.check(matches!(level, Some(L::County | L::Zone)), "region_code", "县级用户需要县（市、区）代码 / a county user needs a county or zone region"),
+            Role::Department => v.check(u.department_code.is_some(), "department_code", "部门用户需要单位代码 / a department user needs a department"),
+            Role::Viewer => v.check(u.region_code.is_some(), "region_code", "查看用户需要地区范围 / a viewer needs a region scope"),
+            Role::Admin | Role::ProvinceOffice => {}
+        }
+    }
+    match (v.0.is_empty(), role) {
+        (true, Ok(r)) => Ok(r),
+        _ => Err(v.0),
+    }
+}
+
+/// 新增用户 / add a user (admin)
+#[utoipa::path(post, path = "/api/v1/users", tag = "system", request_body = NewUser,
+    responses((status = 201, body = UserDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    auth.require(&[Role::Admin])?;
+    let u: NewUser = parse_json(&body)?;
+    let departments = state.store.departments().await?;
+    let role = validate_new_user(&state.tree, &departments, &u).map_err(ApiError::validation)?;
+    if state.store.user(&u.username).await?.is_some() {
+        return Err(ApiError::conflict(format!("用户已存在 / user `{}` already exists", u.username)));
+    }
+    let user = User {
+        username: u.username.clone(),
+        display_name: u.display_name.clone().unwrap_or_else(|| u.username.clone()),
+        role,
+        region_code: u.region_code.clone(),
+        department_code: u.department_code.clone(),
+        password_hash: hash_password(&u.password).map_err(ApiError::internal)?,
+        active: true,
+        created_at: String::new(),
+    };
+    state.store.add_user(&user).await?;
+    let stored = state.store.user(&u.username).await?.ok_or_else(|| ApiError::internal("user vanished"))?;
+    Ok((StatusCode::CREATED, Json(stored.into())))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginLogDto {
+    pub username: String,
+    pub ip: String,
+    pub success: bool,
+    pub message: String,
+    pub at: String,
+}
+
+/// 登录日志 / sign-in log, newest first (admin, provincial office)
+#[utoipa::path(get, path = "/api/v1/logs/logins", tag = "system",
+    responses((status = 200, body = Vec<LoginLogDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+pub async fn login_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<LoginLogDto>>> {
+    auth.require(&[Role::Admin, Role::ProvinceOffice])?;
+    let rows = state.store.login_log(500).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| LoginLogDto { username: r.username, ip: r.ip, success: r.success, message: r.message, at: r.at })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OperationLogDto {
+    pub username: String,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub ip: String,
+    pub at: String,
+}
+
+/// 操作日志 / operation log, newest first (admin, provincial office)
+#[utoipa::path(get, path = "/api/v1/logs/operations", tag = "system",
+    responses((status = 200, body = Vec<OperationLogDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+pub async fn operation_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<OperationLogDto>>> {
+    auth.require(&[Role::Admin, Role::ProvinceOffice])?;
+    let rows = state.store.operation_log(500).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| OperationLogDto { username: r.username, method: r.method, path: r.path, status: r.status, ip: r.ip, at: r.at })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DictItem {
+    pub value: String,
+    pub label_zh: String,
+    pub label_en: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Dictionary {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub items: Vec<DictItem>,
+}
+
+/// The closed vocabularies of the platform (字典), as stored values with their labels.
+const DICTIONARIES: &[(&str, &str, &str, &[(&str, &str, &str)])] = &[
+    ("region_level", "地区层级", "region level", &[("province", "省", "province"), ("city", "设区市", "city"), ("county", "县（市、区）", "county"), ("zone", "功能区", "zone")]),
+    ("role", "角色", "role", &[("admin", "系统管理员", "administrator"), ("province_office", "省数字经济办", "provincial office"), ("department", "部门", "department"), ("city", "设区市", "city"), ("county", "县（市、区）", "county"), ("viewer", "查看", "viewer")]),
+    ("frequency", "频率", "frequency", &[("year", "年", "year"), ("quarter", "季", "quarter"), ("month", "月", "month")]),
+    ("accumulation", "累计方式", "accumulation", &[("period", "当期", "period"), ("ytd", "累计", "year to date")]),
+    ("polarity", "指标方向", "polarity", &[("positive", "越大越好", "higher is better"), ("negative", "越小越好", "lower is better")]),
+    ("aggregation", "汇总方式", "aggregation", &[("sum", "求和", "sum"), ("mean", "平均", "mean"), ("none", "不汇总", "none")]),
+    ("observation_status", "数据状态", "observation status", &[("provisional", "初步（未审定）", "provisional"), ("final", "最终（已审定或已发布）", "final")]),
+    ("plan_kind", "规划类型", "plan kind", &[("five_year", "五年规划", "five-year plan"), ("annual", "年度计划", "annual plan"), ("work_points", "工作要点", "work points")]),
+    ("target_attribute", "指标属性", "target attribute", &[("预期性", "预期性", "expected"), ("约束性", "约束性", "binding")]),
+    ("target_status", "目标状态", "target status", &[("achieved", "已实现", "achieved"), ("on_track", "正常推进", "on track"), ("at_risk", "存在风险", "at risk"), ("off_track", "滞后", "off track"), ("no_data", "无数据", "no data")]),
+    ("filing_state", "填报状态", "filing state", &[("draft", "草稿", "draft"), ("submitted", "已上报", "submitted"), ("city_approved", "市级已审核", "city approved"), ("approved", "已审定", "approved"), ("returned", "已退回", "returned")]),
+    ("task_colour", "任务状态色", "task colour", &[("green", "绿：按序时推进", "on schedule"), ("yellow", "黄：曾滞后已追上", "caught up"), ("red", "红：滞后", "late"), ("grey", "灰：未报告", "no report")]),
+];
+
+/// 数据字典 / the platform's closed vocabularies with zh-CN and English labels
+#[utoipa::path(get, path = "/api/v1/dictionaries", tag = "system",
+    responses((status = 200, body = Vec<Dictionary>), (status = 401, body = ErrorResponse)))]
+pub async fn dictionaries(_auth: Auth) -> Json<Vec<Dictionary>> {
+    Json(
+        DICTIONARIES
+            .iter()
+            .map(|(code, zh, en, items)| Dictionary {
+                code: code.to_string(),
+                name_zh: zh.to_string(),
+                name_en: en.to_string(),
+                items: items.iter().map(|(v, z, e)| DictItem { value: v.to_string(), label_zh: z.to_string(), label_en: e.to_string() }).collect(),
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DICTIONARIES;
+
+    /// The dictionaries list exactly the values the code accepts.
+    #[test]
+    fn dictionaries_match_the_vocabularies() {
+        let values = |code: &str| -> Vec<&str> { DICTIONARIES.iter().find(|d| d.0 == code).unwrap().3.iter().map(|i| i.0).collect() };
+        assert_eq!(values("region_level"), digecon_core::RegionLevel::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("role"), digecon_core::Role::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("frequency"), digecon_core::Frequency::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("accumulation"), digecon_core::Accumulation::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("polarity"), digecon_core::Polarity::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("aggregation"), digecon_core::Aggregation::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("observation_status"), digecon_core::ObservationStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("plan_kind"), digecon_core::PlanKind::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("filing_state"), digecon_collect::filing::FilingState::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("task_colour"), digecon_ledger::progress::Colour::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,124 @@
+//! API errors as types: every failure is JSON `{"error": {"code", "message", "fields"}}` with the
+//! right status; validation errors list every field at once.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `unauthenticated`, `forbidden`, `csrf`, `not_found`,
+    /// `validation`, `throttled`, `conflict`, `internal`.
+    pub code: &'static str,
+    /// zh-CN first, then English.
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, body: ErrorBody { code, message: message.into(), fields: Vec::new() } }
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录 / sign in first")
+    }
+
+    pub fn forbidden(what: impl std::fmt::Display) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("无权访问 / not in your data scope: {what}"))
+    }
+
+    pub fn csrf() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "缺少或错误的 X-CSRF-Token / missing or wrong X-CSRF-Token header",
+        )
+    }
+
+    pub fn not_found(what: impl std::fmt::Display) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("不存在 / not found: {what}"))
+    }
+
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    pub fn throttled(seconds: u64) -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!("登录失败次数过多，请 {seconds} 秒后再试 / too many failed sign-ins, try again in {seconds} s"),
+        )
+    }
+
+    /// A 422 listing every field that is wrong.
+    pub fn validation(fields: Vec<FieldError>) -> ApiError {
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "请求有误 / invalid request");
+        e.body.fields = fields;
+        e
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误 / internal server error")
+    }
+}
+
+/// Collects field errors; `finish` turns a non-empty list into a 422.
+#[derive(Default)]
+pub struct Validator(pub Vec<FieldError>);
+
+impl Validator {
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) {
+        if !ok {
+            self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+impl From<digecon_store::StoreError> for ApiError {
+    fn from(e: digecon_store::StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorResponse { error: self.body })).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

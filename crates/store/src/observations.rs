@@ -1,0 +1,305 @@
+//! Observations and their revision history.
+
+use digecon_core::{Observation, Period, Source};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+
+use crate::{now, parse_stored, Result, Store};
+
+/// Which observations to read or delete; `None` = any.
+#[derive(Debug, Clone, Default)]
+pub struct ObservationFilter {
+    pub indicator: Option<String>,
+    pub region: Option<String>,
+    pub period: Option<Period>,
+}
+
+/// What an import did, value by value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// One change of one observation. `old_value == None` means it was created,
+/// `new_value == None` that it was deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub region_code: String,
+    pub indicator_code: String,
+    pub period: Period,
+    pub old_value: Option<f64>,
+    pub new_value: Option<f64>,
+    pub old_status: Option<String>,
+    pub new_status: Option<String>,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub reason: String,
+}
+
+/// The observation columns, in the order `from_row` reads them (a macro so queries stay `&'static str`).
+macro_rules! columns {
+    () => {
+        "o.region_code, o.indicator_code, o.period, o.value, o.status, o.source_doc, o.source_quote, o.synthetic"
+    };
+}
+
+fn from_row(r: &AnyRow) -> Result<Observation> {
+    let period: String = r.try_get(2)?;
+    let status: String = r.try_get(4)?;
+    Ok(Observation {
+        region_code: r.try_get(0)?,
+        indicator_code: r.try_get(1)?,
+        period: parse_stored("observations.period", &period)?,
+        value: r.try_get(3)?,
+        status: parse_stored("observations.status", &status)?,
+        source: Source { doc: r.try_get(5)?, quote: r.try_get(6)? },
+        synthetic: r.try_get::<i64, _>(7)? != 0,
+    })
+}
+
+/// Builds `WHERE …` with numbered placeholders for the filter's set fields.
+fn where_clause(f: &ObservationFilter) -> (String, Vec<String>) {
+    let mut conds = Vec::new();
+    let mut binds = Vec::new();
+    for (col, v) in [
+        ("o.indicator_code", f.indicator.clone()),
+        ("o.region_code", f.region.clone()),
+        ("o.period", f.period.map(|p| p.to_string())),
+    ] {
+        if let Some(v) = v {
+            binds.push(v);
+            conds.push(format!("{col} = ${}", binds.len()));
+        }
+    }
+    let sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    (sql, binds)
+}
+
+impl Store {
+    /// Observations matching `filter`, in catalogue order: indicator, region, period.
+    pub async fn observations(&self, filter: &ObservationFilter) -> Result<Vec<Observation>> {
+        let (cond, binds) = where_clause(filter);
+        let sql = format!(
+            "SELECT {} FROM observations o
+             JOIN indicators i ON i.code = o.indicator_code
+             JOIN regions r ON r.code = o.region_code{cond}
+             ORDER BY i.position, r.position, o.period",
+            columns!()
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        // Text order puts `2022-01` before `2022-Q1`; keep the chronological order of `Period`.
+        out.sort_by(|a, b| {
+            (a.indicator_code == b.indicator_code && a.region_code == b.region_code)
+                .then(|| a.period.cmp(&b.period))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Ok(out)
+    }
+
+    /// The most recently changed observations, newest first, with their change time: what the
+    /// dashboard shows the moment a filing is approved.
+    pub async fn recent_observations(&self, limit: i64) -> Result<Vec<(Observation, String)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            ", o.updated_at FROM observations o ORDER BY o.updated_at DESC, o.id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((from_row(r)?, r.try_get::<String, _>(8)?))).collect()
+    }
+
+    /// Creates or updates `observations` in one transaction, recording a revision for every
+    /// change. With `dry_run`, computes the summary and rolls back.
+    pub async fn upsert_observations(
+        &self,
+        observations: &[Observation],
+        actor: &str,
+        reason: &str,
+        dry_run: bool,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        let mut summary = ImportSummary::default();
+        for o in observations {
+            let existing = sqlx::query(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM observations o WHERE o.region_code = $1 AND o.indicator_code = $2 AND o.period = $3"
+            ))
+            .bind(&o.region_code)
+            .bind(&o.indicator_code)
+            .bind(o.period.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            match existing {
+                None => {
+                    insert(&mut tx, o, &at, actor, reason).await?;
+                    summary.created += 1;
+                }
+                Some(row) => {
+                    let old = from_row(&row)?;
+                    if &old == o {
+                        summary.unchanged += 1;
+                    } else {
+                        update(&mut tx, &old, o, &at, actor, reason).await?;
+                        summary.updated += 1;
+                    }
+                }
+            }
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(summary)
+    }
+
+    /// Deletes the matching observations in one transaction; each deletion is kept as a revision.
+    pub async fn delete_observations(&self, filter: &ObservationFilter, actor: &str, reason: &str) -> Result<u64> {
+        let doomed = self.observations(filter).await?;
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        for o in &doomed {
+            record_revision(&mut tx, o, Some(o), None, &at, actor, reason).await?;
+            sqlx::query("DELETE FROM observations WHERE region_code = $1 AND indicator_code = $2 AND period = $3")
+                .bind(&o.region_code)
+                .bind(&o.indicator_code)
+                .bind(o.period.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(doomed.len() as u64)
+    }
+
+    /// The change history of one observation, oldest first.
+    pub async fn revisions(&self, region: &str, indicator: &str, period: Period) -> Result<Vec<Revision>> {
+        let rows = sqlx::query(
+            "SELECT region_code, indicator_code, period, old_value, new_value, old_status, new_status,
+                    changed_at, changed_by, reason
+             FROM observation_revisions
+             WHERE region_code = $1 AND indicator_code = $2 AND period = $3
+             ORDER BY id",
+        )
+        .bind(region)
+        .bind(indicator)
+        .bind(period.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let period: String = r.try_get(2)?;
+                Ok(Revision {
+                    region_code: r.try_get(0)?,
+                    indicator_code: r.try_get(1)?,
+                    period: parse_stored("observation_revisions.period", &period)?,
+                    old_value: r.try_get(3)?,
+                    new_value: r.try_get(4)?,
+                    old_status: r.try_get(5)?,
+                    new_status: r.try_get(6)?,
+                    changed_at: r.try_get(7)?,
+                    changed_by: r.try_get(8)?,
+                    reason: r.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+}
+
+pub(crate) async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    o: &Observation,
+    at: &str,
+    actor: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO observations (region_code, indicator_code, period, value, status, source_doc, source_quote, synthetic, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&o.region_code)
+    .bind(&o.indicator_code)
+    .bind(o.period.to_string())
+    .bind(o.value)
+    .bind(o.status.as_str())
+    .bind(&o.source.doc)
+    .bind(&o.source.quote)
+    .bind(i64::from(o.synthetic))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    record_revision(tx, o, None, Some(o), at, actor, reason).await
+}
+
+async fn update(
+    tx: &mut Transaction<'static, Any>,
+    old: &Observation,
+    new: &Observation,
+    at: &str,
+    actor: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE observations SET value = $4, status = $5, source_doc = $6, source_quote = $7, synthetic = $8, updated_at = $9
+         WHERE region_code = $1 AND indicator_code = $2 AND period = $3",
+    )
+    .bind(&new.region_code)
+    .bind(&new.indicator_code)
+    .bind(new.period.to_string())
+    .bind(new.value)
+    .bind(new.status.as_str())
+    .bind(&new.source.doc)
+    .bind(&new.source.quote)
+    .bind(i64::from(new.synthetic))
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    record_revision(tx, new, Some(old), Some(new), at, actor, reason).await
+}
+
+/// Records one change. A statement that binds a NULL double is not cached: sqlx 0.9.0's `Any`
+/// driver sends `Option::<f64>::None` to PostgreSQL as a `float4`, and a cached statement
+/// prepared that way then rejects the next non-NULL `float8` ("incorrect binary data format").
+async fn record_revision(
+    tx: &mut Transaction<'static, Any>,
+    key: &Observation,
+    old: Option<&Observation>,
+    new: Option<&Observation>,
+    at: &str,
+    actor: &str,
+    reason: &str,
+) -> Result<()> {
+    let status = |o: Option<&Observation>| o.map(|o| o.status.as_str().to_string());
+    let doc = |o: Option<&Observation>| o.map(|o| o.source.doc.clone());
+    sqlx::query(
+        "INSERT INTO observation_revisions (region_code, indicator_code, period, old_value, new_value, old_status, new_status,
+                                            old_source_doc, new_source_doc, changed_at, changed_by, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&key.region_code)
+    .bind(&key.indicator_code)
+    .bind(key.period.to_string())
+    .bind(old.map(|o| o.value))
+    .bind(new.map(|o| o.value))
+    .bind(status(old))
+    .bind(status(new))
+    .bind(doc(old))
+    .bind(doc(new))
+    .bind(at)
+    .bind(actor)
+    .bind(reason)
+    .persistent(old.is_some() && new.is_some())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

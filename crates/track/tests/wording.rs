@@ -1,0 +1,191 @@
+//! Every target text of the shipped dataset parses, listed with its meaning; bad texts are errors.
+
+mod common;
+
+use digecon_track::wording::{Meaning, Qualitative};
+use digecon_track::{parse_all, progress, Problem, Rules};
+
+/// plan, indicator, target year, text as printed, kind, the number the text gives (in the
+/// indicator's unit; for 新增 the increment).
+type Expected = (&'static str, &'static str, i32, &'static str, &'static str, Option<f64>);
+
+const EXPECTED: &[Expected] = &[
+    ("jx-14fyp", "DE_VA", 2025, "16000", "reach", Some(16000.0)),
+    ("jx-14fyp", "CORE_VA_GDP_SHARE", 2025, "10以上", "at_least", Some(10.0)),
+    ("jx-14fyp", "EIM_REV", 2025, ">10000", "above", Some(10000.0)),
+    ("jx-14fyp", "SW_REV", 2025, "600", "reach", Some(600.0)),
+    ("jx-14fyp", "IT_PATENTS", 2025, ">5500", "above", Some(5500.0)),
+    ("jx-14fyp", "IIDI", 2025, "超全国平均水平", "above_reference", None),
+    ("jx-14fyp", "PROD_EQUIP_DIGITAL_RATE", 2025, "超全国平均水平", "above_reference", None),
+    ("jx-14fyp", "EQUIP_NC_RATE", 2025, "超全国平均水平", "above_reference", None),
+    ("jx-14fyp", "IIP_PENETRATION", 2025, "超全国平均水平", "above_reference", None),
+    ("jx-14fyp", "ONLINE_RETAIL", 2025, "3000左右", "about", Some(3000.0)),
+    ("jx-14fyp", "ECOMMERCE_TX", 2025, "15000", "reach", Some(15000.0)),
+    ("jx-14fyp", "GFT_USERS", 2025, "4100", "reach", Some(4100.0)),
+    ("jx-14fyp", "GZT_DAU_RATE", 2025, "80", "reach", Some(80.0)),
+    ("jx-14fyp", "CROSS_PROV_SERVICE_RATE", 2025, "100", "reach", Some(100.0)),
+    ("jx-14fyp", "INTERPROV_BW", 2025, "70000", "reach", Some(70000.0)),
+    ("jx-14fyp", "IPV6_ACTIVE_USERS", 2025, "5000", "reach", Some(5000.0)),
+    ("jx-14fyp", "GIGABIT_USERS", 2025, "300", "reach", Some(300.0)),
+    ("jx-14fyp", "BS_5G_OPEN_10K", 2025, "10", "reach", Some(10.0)),
+    ("jx-14fyp", "MIOT_TERMINALS", 2025, ">3500", "above", Some(3500.0)),
+    ("jx-14fyp", "DE_VA_GDP_SHARE", 2025, "达到45%左右", "about", Some(45.0)),
+    ("jx-14fyp", "VR_REV", 2025, "达到1500亿元", "reach", Some(1500.0)),
+    ("jx-14fyp", "IOT_REV", 2025, "达到2500亿元", "reach", Some(2500.0)),
+    ("jx-14fyp", "DIGITAL_CULTURE_ENT_REV", 2025, "达到1400亿元", "reach", Some(1400.0)),
+    ("jx-2022-workplan", "DE_VA", 2022, "首次突破万亿元大关", "above", Some(10000.0)),
+    ("jx-2022-workplan", "CORE_VA_GDP_SHARE", 2022, "达到7%左右", "about", Some(7.0)),
+    ("jx-2022-workplan", "EI_REV", 2022, "突破8000亿元", "above", Some(8000.0)),
+    ("jx-2022-workplan", "IOT_REV", 2022, "突破1800亿元", "above", Some(1800.0)),
+    ("jx-2022-workplan", "VR_REV", 2022, "突破800亿元", "above", Some(800.0)),
+    ("jx-2022-workplan", "CLOUD_ENTERPRISES", 2022, "大幅提升", "qualitative_increase", None),
+    ("jx-2022-workplan", "IIDI", 2022, "加快提升", "qualitative_accelerating", None),
+    ("jx-2022-workplan", "SMART_FACTORY_NEW", 2022, "打造200个", "reach", Some(200.0)),
+    ("jx-2022-workplan", "IIOT_ID_RESOLUTIONS", 2022, "力争达到4亿次", "reach", Some(4.0)),
+    ("jx-2022-workplan", "ONLINE_RETAIL", 2022, "突破2000亿元", "above", Some(2000.0)),
+    ("jx-2022-workplan", "BS_5G_NEW_BUILT", 2022, "1.4万个以上", "at_least", Some(14000.0)),
+    ("jx-2022-workplan", "USERS_5G_NEW", 2022, "突破2000万户", "above", Some(2000.0)),
+    ("jx-2022-workplan", "GIGABIT_CITIES_NEW", 2022, "建成3个", "reach", Some(3.0)),
+    ("jx-2022-workplan", "PAN_IOT_CONNECTIONS", 2022, "达到3000万", "reach", Some(3000.0)),
+    ("jx-2022-workplan", "IPV6_MOBILE_TRAFFIC_SHARE", 2022, "达到40%", "reach", Some(40.0)),
+    ("jx-2022-workplan", "IPV6_FIXED_TRAFFIC_SHARE", 2022, "达到10%", "reach", Some(10.0)),
+    ("gz-2023-keypoints", "DE_VA", 2023, "2050", "reach", Some(2050.0)),
+    ("gz-2023-keypoints", "DE_VA_GROWTH", 2023, "15左右", "about_growth_rate", Some(15.0)),
+    ("gz-2023-keypoints", "DE_VA_GDP_SHARE", 2023, "42左右", "about", Some(42.0)),
+    ("gz-2023-keypoints", "CORE_VA", 2023, "420", "reach", Some(420.0)),
+    ("gz-2023-keypoints", "CORE_VA_GROWTH", 2023, "16左右", "about_growth_rate", Some(16.0)),
+    ("gz-2023-keypoints", "CORE_VA_GDP_SHARE", 2023, "8.7", "reach", Some(8.7)),
+    ("gz-2023-keypoints", "CORE_ENTERPRISES", 2023, "600", "reach", Some(600.0)),
+    ("gz-2023-keypoints", "CORE_REV", 2023, "1600", "reach", Some(1600.0)),
+    ("gz-2023-keypoints", "CORE_REV_GROWTH", 2023, "25", "reach_growth_rate", Some(25.0)),
+    ("gz-2023-keypoints", "EI_REV", 2023, "2000", "reach", Some(2000.0)),
+    ("gz-2023-keypoints", "EI_REV_GROWTH", 2023, "19", "reach_growth_rate", Some(19.0)),
+    ("gz-2023-keypoints", "SW_REV", 2023, "6", "reach", Some(6.0)),
+    ("gz-2023-keypoints", "SW_REV_GROWTH", 2023, "实现正增长", "positive_growth", None),
+    ("gz-2023-keypoints", "RD_GDP_SHARE", 2023, "1.99", "reach", Some(1.99)),
+    ("gz-2023-keypoints", "ID_VA", 2023, "1750", "reach", Some(1750.0)),
+    ("gz-2023-keypoints", "ID_VA_GDP_SHARE", 2023, "36左右", "about", Some(36.0)),
+    ("gz-2023-keypoints", "IIP_PENETRATION", 2023, "15", "reach", Some(15.0)),
+    ("gz-2023-keypoints", "IIOT_ID_RESOLUTIONS", 2023, "4", "reach", Some(4.0)),
+    ("gz-2023-keypoints", "CLOUD_ENTERPRISES_NEW", 2023, "8000", "reach", Some(8000.0)),
+    ("gz-2023-keypoints", "IIMS_CERT_ENTERPRISES", 2023, "50", "reach", Some(50.0)),
+    ("gz-2023-keypoints", "IIDI_DEMO_ENT_NEW", 2023, "70", "reach", Some(70.0)),
+    ("gz-2023-keypoints", "AGRI_IOT_DEMO_BASES", 2023, "54", "reach", Some(54.0)),
+    ("gz-2023-keypoints", "ONLINE_RETAIL", 2023, "700左右", "about", Some(700.0)),
+    ("gz-2023-keypoints", "ONLINE_RETAIL_GROWTH", 2023, "15左右", "about_growth_rate", Some(15.0)),
+    ("gz-2023-keypoints", "GZT_PROXY_RATE", 2023, "60", "reach", Some(60.0)),
+    ("gz-2023-keypoints", "GZT_APPS", 2023, "66", "reach", Some(66.0)),
+    ("gz-2023-keypoints", "GFT_STABILITY", 2023, "100", "reach", Some(100.0)),
+    ("gz-2023-keypoints", "GFT_SATISFACTION", 2023, "98", "reach", Some(98.0)),
+    ("gz-2023-keypoints", "DATA_SHARING_SCORE", 2023, "97.3", "reach", Some(97.3)),
+    ("gz-2023-keypoints", "BS_5G_PER_10K", 2023, "19", "reach", Some(19.0)),
+    ("gz-2023-keypoints", "GIGABIT_APPS", 2023, "35", "reach", Some(35.0)),
+    ("gz-2023-keypoints", "BB_500M_SHARE", 2023, "40", "reach", Some(40.0)),
+    ("gz-2023-keypoints", "MIOT_USERS_POP_SHARE", 2023, "32", "reach", Some(32.0)),
+    ("gz-2023-keypoints", "DC_PUE", 2023, "1.5以下", "at_most", Some(1.5)),
+    ("gz-2023-keypoints", "DE_KEY_PROJECTS", 2023, "110", "reach", Some(110.0)),
+    ("gz-2023-keypoints", "DE_KEY_PROJECTS_PLANNED_INV", 2023, "665", "reach", Some(665.0)),
+    ("gz-2023-keypoints", "DE_PROJECTS_ATTRACTED", 2023, "285", "reach", Some(285.0)),
+    ("gz-2023-keypoints", "DE_PROJECTS_FUNDS_IN", 2023, "260", "reach", Some(260.0)),
+    ("gz-2023-keypoints", "DE_CITY_TOP100_RANK", 2023, "实现进位赶超", "qualitative_rank_up", None),
+    ("gz-14fyp", "CORE_VA", 2023, "370", "reach", Some(370.0)),
+    ("gz-14fyp", "CORE_VA", 2025, "500", "reach", Some(500.0)),
+    ("gz-14fyp", "CORE_VA_GDP_SHARE", 2023, "8.3%", "reach", Some(8.3)),
+    ("gz-14fyp", "CORE_VA_GDP_SHARE", 2025, "9.6%", "reach", Some(9.6)),
+    ("gz-14fyp", "CORE_ENTERPRISES", 2023, "500", "reach", Some(500.0)),
+    ("gz-14fyp", "CORE_ENTERPRISES", 2025, "1000", "reach", Some(1000.0)),
+    ("gz-14fyp", "CORE_REV_01", 2023, "1000", "reach", Some(1000.0)),
+    ("gz-14fyp", "CORE_REV_01", 2025, "1400", "reach", Some(1400.0)),
+    ("gz-14fyp", "CORE_REV_02_03_04", 2023, "合计约200", "about", Some(200.0)),
+    ("gz-14fyp", "CORE_REV_02_03_04", 2025, "合计约300", "about", Some(300.0)),
+    ("gz-14fyp", "CORE_RD_PLATFORMS", 2023, "12", "reach", Some(12.0)),
+    ("gz-14fyp", "CORE_RD_PLATFORMS", 2025, "30", "reach", Some(30.0)),
+    ("gz-14fyp", "RD_GDP_SHARE", 2023, "2.0", "reach", Some(2.0)),
+    ("gz-14fyp", "RD_GDP_SHARE", 2025, "2.5", "reach", Some(2.5)),
+    ("gz-14fyp", "PATENTS_PER_10K", 2023, "3.6", "reach", Some(3.6)),
+    ("gz-14fyp", "PATENTS_PER_10K", 2025, "4.5", "reach", Some(4.5)),
+    ("gz-14fyp", "IIMS_CERT_ENTERPRISES", 2023, "27", "reach", Some(27.0)),
+    ("gz-14fyp", "IIMS_CERT_ENTERPRISES", 2025, "30", "reach", Some(30.0)),
+    ("gz-14fyp", "DIGITAL_RD_TOOL_RATE", 2023, ">60", "above", Some(60.0)),
+    ("gz-14fyp", "DIGITAL_RD_TOOL_RATE", 2025, ">80", "above", Some(80.0)),
+    ("gz-14fyp", "PROD_EQUIP_DIGITAL_RATE", 2023, ">40", "above", Some(40.0)),
+    ("gz-14fyp", "PROD_EQUIP_DIGITAL_RATE", 2025, ">75", "above", Some(75.0)),
+    ("gz-14fyp", "INDUSTRY_INNOV_PLATFORMS", 2023, "新增2-3个", "increase", Some(2.0)),
+    ("gz-14fyp", "INDUSTRY_INNOV_PLATFORMS", 2025, "新增3个以上", "increase_at_least", Some(3.0)),
+    ("gz-14fyp", "CLOUD_ENTERPRISES", 2023, "6000", "reach", Some(6000.0)),
+    ("gz-14fyp", "CLOUD_ENTERPRISES", 2025, "7000", "reach", Some(7000.0)),
+    ("gz-14fyp", "AGRI_IOT_BASES", 2023, "100", "reach", Some(100.0)),
+    ("gz-14fyp", "AGRI_IOT_BASES", 2025, "120", "reach", Some(120.0)),
+    ("gz-14fyp", "AGRI_INFO_LEVEL", 2023, "60", "reach", Some(60.0)),
+    ("gz-14fyp", "AGRI_INFO_LEVEL", 2025, "75", "reach", Some(75.0)),
+    ("gz-14fyp", "ONLINE_RETAIL", 2023, "600", "reach", Some(600.0)),
+    ("gz-14fyp", "ONLINE_RETAIL", 2025, "750", "reach", Some(750.0)),
+    ("gz-14fyp", "GFT_DAU", 2023, "30", "reach", Some(30.0)),
+    ("gz-14fyp", "GFT_DAU", 2025, "80", "reach", Some(80.0)),
+    ("gz-14fyp", "GZT_DAU_RATE", 2023, "35", "reach", Some(35.0)),
+    ("gz-14fyp", "GZT_DAU_RATE", 2025, "60", "reach", Some(60.0)),
+    ("gz-14fyp", "ONLINE_SERVICE_RATE", 2023, "98", "reach", Some(98.0)),
+    ("gz-14fyp", "ONLINE_SERVICE_RATE", 2025, "100", "reach", Some(100.0)),
+    ("gz-14fyp", "BS_5G_OPEN", 2023, "15000", "reach", Some(15000.0)),
+    ("gz-14fyp", "BS_5G_OPEN", 2025, "20000", "reach", Some(20000.0)),
+    ("gz-14fyp", "MIOT_TERMINALS", 2023, "250", "reach", Some(250.0)),
+    ("gz-14fyp", "MIOT_TERMINALS", 2025, "280", "reach", Some(280.0)),
+];
+
+fn number(m: &Meaning) -> Option<f64> {
+    match *m {
+        Meaning::Reach(x) | Meaning::AtLeast(x) | Meaning::Above(x) | Meaning::AtMost(x) | Meaning::Below(x) | Meaning::About(x) => Some(x),
+        Meaning::Increase { min, .. } => Some(min),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_target_text_of_the_dataset_parses_to_the_listed_meaning() {
+    let inputs = common::shipped();
+    let parsed = parse_all(&inputs).expect("every shipped target text parses");
+    assert_eq!(parsed.len(), EXPECTED.len(), "one row per target");
+    for ((t, p), (plan, code, year, text, kind, value)) in parsed.iter().zip(EXPECTED) {
+        let at = format!("{plan} {code} {year}");
+        assert_eq!((t.plan_id.as_str(), t.indicator_code.as_str(), t.target_year), (*plan, *code, *year), "{at}");
+        assert_eq!(p.text, *text, "{at}: the original text is kept");
+        assert_eq!(p.kind(), *kind, "{at}: {p}");
+        assert_eq!(number(&p.meaning), *value, "{at}: {p}");
+    }
+}
+
+#[test]
+fn the_readings_that_decide_something_say_so() {
+    let inputs = common::shipped();
+    let parsed = parse_all(&inputs).unwrap();
+    let find = |plan: &str, code: &str| &parsed.iter().find(|(t, _)| t.plan_id == plan && t.indicator_code == code).unwrap().1;
+    // 万 with an indicator counted in 个: converted, and the note says so.
+    let p = find("jx-2022-workplan", "BS_5G_NEW_BUILT");
+    assert_eq!(p.meaning, Meaning::AtLeast(14000.0));
+    assert!(p.notes.iter().any(|n| n.contains("1.4万个 = 14000 个")), "{p}");
+    // 万亿元 without a number, for an indicator in 亿元.
+    let p = find("jx-2022-workplan", "DE_VA");
+    assert_eq!(p.meaning, Meaning::Above(10000.0));
+    assert!(p.notes.iter().any(|n| n.contains("1万亿元 = 10000 亿元")) && p.notes.iter().any(|n| n.contains("首次")), "{p}");
+    // A growth rate and a sum of parts.
+    assert!(find("gz-2023-keypoints", "DE_VA_GROWTH").notes.iter().any(|n| n.contains("DE_VA")));
+    assert!(find("gz-14fyp", "CORE_REV_02_03_04").notes.iter().any(|n| n.contains("CORE_REV_02 + CORE_REV_03 + CORE_REV_04")));
+    // 100 % is the ceiling of a rate.
+    assert!(find("jx-14fyp", "CROSS_PROV_SERVICE_RATE").notes.iter().any(|n| n.contains("ceiling")));
+    // Qualitative texts are kinds with a rule, not skipped.
+    assert_eq!(find("jx-2022-workplan", "CLOUD_ENTERPRISES").meaning, Meaning::Qualitative(Qualitative::Increase { adverb: "大幅".into() }));
+    assert_eq!(find("gz-2023-keypoints", "DE_CITY_TOP100_RANK").meaning, Meaning::Qualitative(Qualitative::RankUp));
+}
+
+#[test]
+fn an_unparseable_target_text_is_an_error_quoting_it() {
+    let mut inputs = common::shipped();
+    inputs.targets[3].target_text = "再创新高".into();
+    inputs.targets[7].target_text = "突破2000万户".into(); // EQUIP_NC_RATE is in %
+    let e = progress(&inputs, "2022".parse().unwrap(), &Rules::default()).unwrap_err();
+    assert_eq!(e.0.len(), 2, "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("无法解析目标 / cannot parse target `再创新高` (indicator SW_REV)"), "{msg}");
+    assert!(msg.contains("`突破2000万户`") && msg.contains("`万户`") && msg.contains("`%`"), "{msg}");
+    assert!(matches!(e.0[0], Problem::Wording(_)));
+}

