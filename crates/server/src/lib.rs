@@ -127,7 +127,44 @@ pub fn app(state: AppState) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = api_router().split_for_parts();
     doc.paths.paths.insert("/api/v1/openapi.json".into(), openapi_path_item());
+    describe_responses(&mut doc);
     doc
+}
+
+/// OpenAPI 3.1 requires a description on every response, and utoipa 6 drops empty ones from the
+/// JSON; fill them from the status code so the document stays valid without repeating the text
+/// on every route.
+fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if r.description.is_empty() {
+                        r.description = status_description(status).to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "成功 / OK",
+        "201" => "已创建 / created",
+        "204" => "成功，无内容 / done, no content",
+        "400" => "请求有误 / bad request",
+        "401" => "未登录 / not signed in",
+        "403" => "无权限 / not allowed for this user's role or region",
+        "404" => "不存在 / not found",
+        "409" => "冲突 / conflict with the current state",
+        "413" => "文件过大 / upload too large",
+        "422" => "参数或数据有误（逐项说明）/ invalid parameters or data (each problem listed)",
+        "429" => "尝试过多，请稍后 / too many attempts, try later",
+        _ => "见响应体 / see the response body",
+    }
 }
 
 fn openapi_path_item() -> utoipa::openapi::PathItem {

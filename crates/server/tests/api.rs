@@ -452,7 +452,12 @@ async fn openapi_document_covers_every_endpoint() {
     for (p, item) in paths {
         for m in ["get", "post", "put", "patch", "delete"] {
             if let Some(op) = item.get(m) {
-                assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{m} {p} has responses");
+                let responses = op["responses"].as_object().unwrap_or_else(|| panic!("{m} {p} has no responses"));
+                assert!(!responses.is_empty(), "{m} {p} has responses");
+                // OpenAPI 3.1 requires a description on every response object.
+                for (status, r) in responses {
+                    assert!(r["description"].as_str().is_some_and(|d| !d.is_empty()), "{m} {p} {status} lacks a description");
+                }
                 listed.push(format!("{} {p}", m.to_uppercase()));
             }
         }
