@@ -57,12 +57,14 @@ pub struct Value {
 
 /// An indicator or aggregate left out of a year's computation, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Excluded {
     pub code: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeScore {
     pub code: String,
     /// Score on [0, 100]; `None` when the region has no value under this node.
@@ -72,6 +74,7 @@ pub struct NodeScore {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorScore {
     pub code: String,
     pub value: Option<f64>,
@@ -83,6 +86,7 @@ pub struct IndicatorScore {
 
 /// One region's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitResult {
     pub code: String,
     pub name: String,
@@ -108,6 +112,7 @@ pub struct UnitResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierGroup {
     pub tier: usize,
     /// Region codes, by value, highest first.
@@ -118,6 +123,7 @@ pub struct TierGroup {
 
 /// The result of one tier rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierResult {
     #[serde(flatten)]
     pub rule: TierRule,
@@ -129,6 +135,7 @@ pub struct TierResult {
 
 /// The evaluation of one scope in one year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub scope: String,
     pub year: i32,

@@ -12,6 +12,7 @@ pub const TIERS_FILE: &str = "evaluation/tiers.csv";
 
 /// One node of a scheme: the index, a dimension, or an indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemeNode {
     pub code: String,
     pub parent: Option<String>,
@@ -30,6 +31,7 @@ pub struct SchemeNode {
 
 /// How a tier rule cuts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "method", content = "parameters", rename_all = "snake_case")]
 pub enum TierMethod {
     /// Strictly above each threshold (超): `[400, 200]` → > 400, > 200, the rest.
@@ -42,6 +44,7 @@ pub enum TierMethod {
 
 /// A tier rule: which value is tiered (an aggregate's score or an indicator's value) and how.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierRule {
     pub subject: String,
     #[serde(flatten)]

@@ -20,6 +20,7 @@ const PROTECTED_GETS: &[&str] = &[
     "/api/v1/projects",
     "/api/v1/observations",
     "/api/v1/progress",
+    "/api/v1/evaluation",
     "/api/v1/observations/recent",
     "/api/v1/forms",
     "/api/v1/filings",
@@ -483,4 +484,44 @@ async fn openapi_document_covers_every_endpoint() {
         let name = part.split('"').next().unwrap();
         assert!(schemas.contains_key(name), "dangling $ref {name}");
     }
+}
+
+/// The evaluation on the documented values alone (no synthetic data loaded): the white paper's
+/// tier rule places the three cities whose core-industry value added is documented, lists the
+/// eight without a value as untiered, and names every indicator it had to leave out. Scores and
+/// ranks are published to everyone; raw values stay within the caller's scope.
+#[tokio::test]
+async fn evaluation_on_documented_values() {
+    let srv = TestServer::start(TestDb::sqlite()).await;
+    let gz = srv.login("ganzhou").await;
+    let (s, e) = gz.get("/api/v1/evaluation?scope=city&year=2022").await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(e["units"].as_array().unwrap().len(), 11);
+    let core = e["tiers"].as_array().unwrap().iter().find(|t| t["subject"] == "CORE_VA").unwrap();
+    assert_eq!(core["method"], "above");
+    assert_eq!(core["parameters"], json!([400.0, 200.0]));
+    assert_eq!(core["groups"][0]["units"], json!(["360100", "360800"]));
+    assert_eq!(core["groups"][0]["max"], json!(615.09));
+    assert_eq!(core["groups"][1]["units"], json!(["360700"]));
+    assert_eq!(core["untiered"].as_array().unwrap().len(), 8);
+    // Indicators documented for 赣州 only cannot separate cities: excluded, with the reason.
+    let excluded = e["excluded"].as_array().unwrap();
+    let reason = |code: &str| excluded.iter().find(|x| x["code"] == code).map(|x| x["reason"].as_str().unwrap().to_string()).unwrap_or_default();
+    assert!(reason("DE_VA").contains("same value (1785.6), so it cannot tell them apart"), "{excluded:?}");
+    assert!(reason("DC_PUE").contains("no region has a value this year"), "{excluded:?}");
+    assert!(reason("GOV").contains("every indicator below it is excluded"), "{excluded:?}");
+    let unit = |code: &str| e["units"].as_array().unwrap().iter().find(|u| u["code"] == code).unwrap().clone();
+    let value = |u: &serde_json::Value, ind: &str| u["indicators"].as_array().unwrap().iter().find(|i| i["code"] == ind).unwrap()["value"].clone();
+    // 赣州 sees its own 365.02 but not 南昌's 615.09 (outside its scope), though 南昌's score is there.
+    assert_eq!(value(&unit("360700"), "CORE_VA"), json!(365.02));
+    assert_eq!(value(&unit("360100"), "CORE_VA"), serde_json::Value::Null);
+    assert!(unit("360100")["score"].is_number());
+    let (_, e) = srv.login("province").await.get("/api/v1/evaluation?scope=city&year=2022").await;
+    let nc = e["units"].as_array().unwrap().iter().find(|u| u["code"] == "360100").unwrap().clone();
+    assert_eq!(nc["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "CORE_VA").unwrap()["value"], json!(615.09));
+    // Bad parameters are named; a year without values is a 404.
+    let (s, v) = gz.get("/api/v1/evaluation?scope=town").await;
+    assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope")));
+    let (s, _) = gz.get("/api/v1/evaluation?scope=city&year=2001").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document cannot drift from the routes.
 
 pub mod catalog;
+pub mod evaluation;
 pub mod filing;
 pub mod ledger;
 pub mod observations;
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::projects))
         .routes(routes!(observations::observations))
         .routes(routes!(progress::progress))
+        .routes(routes!(evaluation::evaluation))
         .routes(routes!(observations::recent))
         .routes(routes!(filing::forms))
         .routes(routes!(filing::filings))
