@@ -219,6 +219,30 @@ fn opt(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
+/// The regions of the scheme's scope and the yearly values the scheme needs (its indicators and
+/// tier subjects), from a store's regions and observations.
+pub fn inputs(scheme: &Scheme, regions: &[digecon_core::Region], observations: &[digecon_core::Observation]) -> (Vec<Unit>, Vec<Value>) {
+    use std::collections::HashSet;
+    let units: Vec<Unit> = regions.iter().filter(|r| r.level == scheme.scope).map(|r| Unit { code: r.code.clone(), name: r.name_zh.clone() }).collect();
+    let wanted: HashSet<&str> = scheme.indicators().map(|n| n.code.as_str()).chain(scheme.tiers.iter().map(|t| t.subject.as_str())).collect();
+    let codes: HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    let values = observations
+        .iter()
+        .filter_map(|o| match o.period {
+            digecon_core::Period::Year(y) if wanted.contains(o.indicator_code.as_str()) && codes.contains(o.region_code.as_str()) => {
+                Some(Value { region: o.region_code.clone(), indicator: o.indicator_code.clone(), year: y, value: o.value, synthetic: o.synthetic })
+            }
+            _ => None,
+        })
+        .collect();
+    (units, values)
+}
+
+/// The latest year with any value in `values`.
+pub fn latest_year(values: &[Value]) -> Option<i32> {
+    values.iter().map(|v| v.year).max()
+}
+
 /// Scores, ranks, tiers, rank change and strengths/weaknesses of `units` in `year`, from
 /// `values` (which may hold other years and other regions; the previous year's values give
 /// the rank change).

@@ -6,8 +6,8 @@
 
 use axum::extract::State;
 use axum::Json;
-use digecon_core::{Period, RegionLevel};
-use digecon_evaluate::{evaluate, Evaluation, EvaluateError, Schemes, Unit, Value};
+use digecon_core::RegionLevel;
+use digecon_evaluate::{evaluate, EvaluateError, Evaluation, Schemes};
 use digecon_store::ObservationFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -45,22 +45,9 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
     let indicators = state.store.indicators().await?;
     let schemes = Schemes::embedded(&indicators).map_err(|e| ApiError::internal(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
     let scheme = schemes.get(scope).ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?;
-    let units: Vec<Unit> = state.regions.iter().filter(|r| r.level == scope).map(|r| Unit { code: r.code.clone(), name: r.name_zh.clone() }).collect();
-    let wanted: std::collections::HashSet<&str> = scheme.indicators().map(|n| n.code.as_str()).chain(scheme.tiers.iter().map(|t| t.subject.as_str())).collect();
-    let unit_codes: std::collections::HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
-    let values: Vec<Value> = state
-        .store
-        .observations(&ObservationFilter::default())
-        .await?
-        .into_iter()
-        .filter_map(|o| match o.period {
-            Period::Year(y) if wanted.contains(o.indicator_code.as_str()) && unit_codes.contains(o.region_code.as_str()) => {
-                Some(Value { region: o.region_code, indicator: o.indicator_code, year: y, value: o.value, synthetic: o.synthetic })
-            }
-            _ => None,
-        })
-        .collect();
-    let year = match q.year.or_else(|| values.iter().map(|v| v.year).max()) {
+    let observations = state.store.observations(&ObservationFilter::default()).await?;
+    let (units, values) = digecon_evaluate::inputs(scheme, &state.regions, &observations);
+    let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
         Some(y) => y,
         None => return Err(ApiError::not_found(format!("{scope} evaluation: no values"))),
     };
