@@ -111,6 +111,30 @@ test('the task ledger shows red/yellow/green and the bulletin states its figures
   await page.context().close()
 })
 
+test('the evaluation ranks the 11 cities and the white paper\'s core-industry tiers come out of the rule', async (demo) => {
+  const page = await signIn(demo, 'province')
+  await page.click('[data-test=menu-evaluation]')
+  await page.waitForSelector('[data-test=eval-table] [data-code="360100"]')
+  assert.equal(await page.locator('[data-test=eval-table] .el-table__body tr').count(), 11)
+  // 南昌、吉安 > 400 first tier; 赣州、上饶、九江 > 200 second; the other six third.
+  const tier1 = await page.textContent('[data-tier="CORE_VA-1"]')
+  for (const c of ['南昌', '吉安']) assert.match(tier1, new RegExp(c))
+  const tier2 = await page.textContent('[data-tier="CORE_VA-2"]')
+  for (const c of ['赣州', '上饶', '九江']) assert.match(tier2, new RegExp(c))
+  assert.doesNotMatch(tier2, /南昌|吉安|宜春/)
+  // The demo's regional values are synthetic, and the page says so.
+  assert.match(await page.textContent('[data-test=eval-synthetic]'), /合成数据/)
+  // Every city has a rank change against 2021 (进位).
+  const changes = await page.locator('[data-test=eval-table] [data-test=rank-change]').allTextContents()
+  assert.equal(changes.filter((c) => /[↑↓→]/.test(c)).length, 11)
+  await page.waitForTimeout(800)
+  await page.screenshot({ path: join(artifacts, 'evaluation-cities-2022.png'), fullPage: true })
+  // Counties: 100 ranked.
+  await page.click('[data-test=eval-scope] >> text=县（市、区）')
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=eval-table] .el-table__body tr').length === 100)
+  await page.context().close()
+})
+
 test('the OpenAPI document validates against the OpenAPI 3.1 schema', async (demo) => {
   const doc = await (await fetch(`${demo.url}/api/v1/openapi.json`)).json()
   const result = await new Validator().validate(doc)

@@ -8,6 +8,7 @@ const routes = [
   { path: '/explorer', component: () => import('./views/Explorer.vue') },
   { path: '/filing', component: () => import('./views/Filing.vue') },
   { path: '/targets', component: () => import('./views/Targets.vue') },
+  { path: '/evaluation', component: () => import('./views/Evaluation.vue') },
   { path: '/tasks', component: () => import('./views/Tasks.vue') },
   { path: '/system', component: () => import('./views/System.vue') },
 ]
