@@ -6,13 +6,20 @@
 //! the seed and the rule that produced the value — such that every documented statement still
 //! holds.
 //!
-//! Work in progress: the modules are added step by step.
+//! - `spec`: what to generate (`data/evaluation/synthetic.csv`) and the statements left out on
+//!   purpose (`synthetic_exclusions.csv`);
+//! - `interval`, `network`: interval arithmetic and the constraint network of one sibling group;
+//! - `generate`: [`generate`] — pure and deterministic for a seed;
+//! - `check`: [`check`] — proves on the values alone that every documented statement holds;
+//! - `db`: [`db::synthesize`] reads a database, generates, checks and writes through
+//!   digecon-store in one transaction, never over a documented or filed value.
 
 pub mod interval;
 pub mod network;
 pub mod spec;
 pub mod generate;
 pub mod check;
+pub mod db;
 
 pub use generate::{generate, ImpliedTotal, Inputs, SynthError, Synthesis, GENERATOR, SYNTHETIC_DOC};
 pub use check::{check, Check, CheckKind, CheckReport};
