@@ -771,22 +771,41 @@ impl<'c, 'a> Group<'c, 'a> {
         }
     }
 
+    /// An expression with variable names and constants, for messages.
+    fn show(&self, e: &Ex) -> String {
+        match e {
+            Ex::Const(c) => format_value(*c),
+            Ex::Var(v) => self.names[*v].clone(),
+            Ex::Neg(a) => format!("−({})", self.show(a)),
+            Ex::Add(a, b) => format!("({} + {})", self.show(a), self.show(b)),
+            Ex::Sub(a, b) => format!("({} − {})", self.show(a), self.show(b)),
+            Ex::Mul(a, b) => format!("{} × {}", self.show(a), self.show(b)),
+            Ex::Div(a, b) => format!("{} ÷ {}", self.show(a), self.show(b)),
+        }
+    }
+
     fn describe(&self, relation: usize) -> String {
         if relation == usize::MAX {
             return "一个取值超出了允许的区间 / a value fell outside its allowed interval".into();
         }
         let mut vars = Vec::new();
-        match &self.net.rels[relation] {
+        let text = match &self.net.rels[relation] {
             Rel::Eq { out, expr } => {
                 vars.push(*out);
                 expr.vars(&mut vars);
+                format!("{} = {}", self.names[*out], self.show(expr))
             }
-            Rel::Le { a, b, .. } => {
+            Rel::Le { a, b, margin } => {
                 a.vars(&mut vars);
                 b.vars(&mut vars);
+                format!("{} ≤ {} − {}", self.show(a), self.show(b), format_value(*margin))
             }
+        };
+        // Documented values enter as constants: a relation between two of them names no variable.
+        let mut s = format!("关系 / relation: {text}; 涉及 / involving: ");
+        if vars.is_empty() {
+            s.push_str("只有文件值 / documented values only");
         }
-        let mut s = String::from("涉及 / involving: ");
         for v in vars {
             let iv = self.net.ivs[v];
             let _ = write!(s, "{} ∈ [{}, {}]; ", self.names[v], iv.lo, iv.hi);

@@ -9,6 +9,7 @@ mod progress;
 mod data;
 pub mod db;
 mod forms;
+mod synth;
 mod web;
 
 use clap::Subcommand;
@@ -64,6 +65,8 @@ pub enum Command {
     Projects(ledger::ProjectsCmd),
     /// 季度通报（Markdown、HTML、XLSX）/ the quarterly bulletin (Markdown, HTML, XLSX)
     Bulletin(ledger::BulletinArgs),
+    /// 合成地区数据：生成、核对全部文件陈述、写入 / synthetic city and county data: generate, check every documented statement, write
+    Synth(synth::SynthArgs),
     /// 性能基准 / benchmarks against the peers named in BENCHMARKS.md
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -93,6 +96,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Tasks(c) => rt.block_on(ledger::tasks(c)),
         Command::Projects(c) => rt.block_on(ledger::projects(c)),
         Command::Bulletin(a) => rt.block_on(ledger::bulletin(a)),
+        Command::Synth(a) => rt.block_on(synth::synth(a)),
         Command::Bench(c) => bench::run(c),
     }
 }
