@@ -10,6 +10,7 @@ mod data;
 pub mod db;
 mod forms;
 mod synth;
+mod evaluate;
 mod web;
 
 use clap::Subcommand;
@@ -67,6 +68,8 @@ pub enum Command {
     Bulletin(ledger::BulletinArgs),
     /// 合成地区数据：生成、核对全部文件陈述、写入 / synthetic city and county data: generate, check every documented statement, write
     Synth(synth::SynthArgs),
+    /// 监测评价：设区市、县的得分、排名、梯队、进位、优势与短板 / city and county evaluation: scores, ranks, tiers, rank change, strengths and weaknesses
+    Evaluate(evaluate::EvaluateArgs),
     /// 性能基准 / benchmarks against the peers named in BENCHMARKS.md
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -97,6 +100,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Projects(c) => rt.block_on(ledger::projects(c)),
         Command::Bulletin(a) => rt.block_on(ledger::bulletin(a)),
         Command::Synth(a) => rt.block_on(synth::synth(a)),
+        Command::Evaluate(a) => rt.block_on(evaluate::evaluate(a)),
         Command::Bench(c) => bench::run(c),
     }
 }

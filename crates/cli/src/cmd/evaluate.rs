@@ -1,0 +1,102 @@
+//! `digecon evaluate`: the city or county evaluation (digecon-evaluate) on the database's values.
+
+use anyhow::{anyhow, Context};
+use clap::{Args, ValueEnum};
+use digecon_core::RegionLevel;
+use digecon_evaluate::{evaluate as run, Schemes};
+use digecon_store::ObservationFilter;
+
+use super::db::DbArgs;
+use crate::output::{emit, Format};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Scope {
+    /// 设区市 / the 11 cities
+    City,
+    /// 县（市、区）/ the 100 counties
+    County,
+}
+
+#[derive(Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 评价对象 / which regions
+    #[arg(long, value_enum, default_value = "city")]
+    scope: Scope,
+    /// 年份（默认最新）/ year (default: the latest with values)
+    #[arg(long)]
+    year: Option<i32>,
+    /// 输出梯队而非排名 / print the tiers instead of the ranking
+    #[arg(long)]
+    tiers: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let scope = match a.scope {
+        Scope::City => RegionLevel::City,
+        Scope::County => RegionLevel::County,
+    };
+    let schemes = Schemes::embedded(&store.indicators().await?).map_err(|e| anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
+    let scheme = schemes.get(scope).with_context(|| format!("没有 `{scope}` 的评价框架 / no `{scope}` scheme in data/evaluation/framework.csv"))?;
+    let observations = store.observations(&ObservationFilter::default()).await?;
+    let (units, values) = digecon_evaluate::inputs(scheme, &store.regions().await?, &observations);
+    let year = a.year.or_else(|| digecon_evaluate::latest_year(&values)).with_context(|| format!("数据库中没有 `{scope}` 评价所需的数据 / the database has no values for the `{scope}` evaluation (load some with `digecon synth` or filings)"))?;
+    let e = run(scheme, &units, &values, year)?;
+    let name = |code: &str| units.iter().find(|u| u.code == code).map_or(code.to_string(), |u| u.name.clone());
+    let node = |code: &str| scheme.node(code).map_or(code.to_string(), |n| n.name_zh.clone());
+    for x in &e.excluded {
+        eprintln!("未参与计算 / left out: {} ({}) — {}", node(&x.code), x.code, x.reason);
+    }
+    let synthetic = e.units.iter().filter(|u| u.synthetic_inputs > 0).count();
+    if synthetic > 0 {
+        eprintln!("注意 / note: {synthetic} 个地区的评价使用了合成数据，不得用于考核 / {synthetic} regions are evaluated on synthetic values; not for assessment");
+    }
+    if a.tiers {
+        let mut rows = Vec::new();
+        for t in &e.tiers {
+            for g in &t.groups {
+                rows.push(vec![
+                    t.subject_name.clone(),
+                    g.tier.to_string(),
+                    g.units.iter().map(|c| name(c)).collect::<Vec<_>>().join("、"),
+                    format!("{:.2} – {:.2}", g.min, g.max),
+                    t.rule.basis.clone(),
+                ]);
+            }
+            if !t.untiered.is_empty() {
+                rows.push(vec![t.subject_name.clone(), "—".into(), t.untiered.iter().map(|c| name(c)).collect::<Vec<_>>().join("、"), "无数据 / no value".into(), t.rule.basis.clone()]);
+            }
+        }
+        return emit(a.format, &["subject", "tier", "regions", "range", "basis"], &rows);
+    }
+    let dims: Vec<String> = e.units.first().map(|u| u.dimensions.iter().map(|d| d.code.clone()).collect()).unwrap_or_default();
+    let mut headers: Vec<String> = ["rank", "region_code", "region", "score", "tier", "rank_change"].iter().map(|s| s.to_string()).collect();
+    headers.extend(dims.iter().cloned());
+    headers.extend(["strengths", "weaknesses", "synthetic_inputs"].iter().map(|s| s.to_string()));
+    let f = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let rows: Vec<Vec<String>> = e
+        .units
+        .iter()
+        .map(|u| {
+            let mut r = vec![
+                u.rank.map(|r| r.to_string()).unwrap_or_default(),
+                u.code.clone(),
+                u.name.clone(),
+                f(u.score),
+                u.tier.map(|t| t.to_string()).unwrap_or_default(),
+                u.rank_change.map(|c| format!("{c:+}")).unwrap_or_default(),
+            ];
+            r.extend(u.dimensions.iter().map(|d| f(d.score)));
+            r.push(u.strengths.iter().map(|c| node(c)).collect::<Vec<_>>().join("、"));
+            r.push(u.weaknesses.iter().map(|c| node(c)).collect::<Vec<_>>().join("、"));
+            r.push(format!("{}/{}", u.synthetic_inputs, u.inputs));
+            r
+        })
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    emit(a.format, &headers, &rows)
+}
