@@ -1,15 +1,21 @@
 //! `digecon index …`: composite indices from COINr's input layout and their uncertainty /
-//! sensitivity analysis; `digecon bench index`. Thin: files in, `digecon-index` computes, files out.
+//! sensitivity analysis, AHP weights from a pairwise-comparison matrix, the Ganzhou
+//! industry-selection model; `digecon bench index`. Thin: files in, `digecon-index` computes,
+//! files or tables out. The CSV layouts of `ahp` and `industry` are documented in their `--help`.
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
+use digecon_index::ahp::{ahp_weights, CR_LIMIT, RECIPROCAL_TOLERANCE};
+use digecon_index::industry::{self, check_priority, ge_nine_box, Band, IndustryScore, NineBox, SelectionModel, DEFAULT_CUTS};
 use digecon_index::sensitivity::{run_sensitivity, Alternatives, SensitivityResult, SensitivitySpec};
-use digecon_index::{read_idata, read_imeta, AggMethod, Coin, Pipeline, StepReport};
+use digecon_index::{read_idata, read_imeta, AggMethod, Coin, IndexError, Pipeline, StepReport};
+
+use crate::output::{emit, Format};
 
 #[derive(Subcommand)]
 pub enum IndexCmd {
@@ -19,6 +25,85 @@ pub enum IndexCmd {
     /// 不确定性与敏感性分析 / uncertainty and sensitivity analysis; writes rank_stats.csv (and
     /// sobol.csv with --sobol)
     Sensitivity(SensitivityArgs),
+    /// 层次分析法权重 / AHP weights, λmax, CI, RI and CR from a pairwise-comparison matrix (CR ≥ 0.1 is rejected)
+    ///
+    /// 每个准则的权重 (主特征向量), 然后 λmax、CI、RI、CR; CR ≥ 0.1 的矩阵被拒绝, 并指出最不一致的判断 /
+    /// each criterion's weight (principal eigenvector), then λmax, CI, RI, CR; a matrix with
+    /// CR ≥ 0.1 is rejected, naming the most inconsistent judgements.
+    ///
+    /// 矩阵文件 / the matrix file (CSV, UTF-8; lines starting with # are comments):
+    ///
+    ///   ,市场,技术,人才
+    ///   市场,1,2,4
+    ///   技术,1/2,1,2
+    ///   人才,1/4,1/2,1
+    ///
+    /// - 首行: 准则名称, 首格忽略 / header row: the n criterion names (the first cell is ignored:
+    ///   leave it empty or write e.g. `criterion`);
+    /// - 其后每个准则一行, 按表头顺序, 行首为准则名称 / then one row per criterion, in the header's
+    ///   order, starting with its name, then aᵢ₁ … aᵢₙ;
+    /// - aᵢⱼ: 准则 i 相对 j 的重要程度 (Saaty 1–9 标度) / how much more important criterion i is
+    ///   than j (Saaty's 1–9 scale), a decimal (0.5) or a fraction (1/3);
+    /// - 须为正数, 对角线为 1, aⱼᵢ = 1/aᵢⱼ / positive, 1 on the diagonal, reciprocal
+    ///   (|aᵢⱼ·aⱼᵢ − 1| ≤ 0.005, so 1/3 written 0.333 is accepted); at most 15 criteria.
+    ///
+    /// 每个错误都指明文件、行和列 / every error names the file, line and column.
+    #[command(verbatim_doc_comment)]
+    Ahp(AhpArgs),
+    /// 产业选择 (赣州规划附件四) / industry selection (Ganzhou plan, Annex 4): priority and GE nine-box per industry
+    ///
+    /// 每个产业的吸引力、竞争力、发展优先级和 GE 九宫格 / per industry: attractiveness,
+    /// competitiveness, development priority and GE nine-box zone.
+    ///
+    /// 无选项时复现规划表 3 / without options: the plan's Table 3
+    /// (data/industry_selection/scores.csv), each printed priority checked against the rule.
+    ///
+    /// - 优先级 / priority = (吸引力 attractiveness + 竞争力 competitiveness) / 2, rounded half up
+    ///   to two decimals; `agrees`: 是 yes (equal), 舍入内 within rounding (possible once the
+    ///   two-decimal rounding of the scores is allowed for), 否 no.
+    /// - 九宫格 / nine-box: each axis low < 10/3 ≤ medium < 20/3 ≤ high (our assumption; the plan
+    ///   gives no cut-offs); high–high, high–medium, medium–high → 重点发展 invest; low–high,
+    ///   medium–medium, high–low → 选择发展 selective; the rest → 维持收获 harvest.
+    ///
+    /// --scores FILE: 与 scores.csv 相同的列 / the columns of scores.csv: number, industry_zh,
+    ///   industry_en, attractiveness, competitiveness (10-point scale), priority (optional; other
+    ///   columns are ignored).
+    ///
+    /// --experts FILE: 专家对表 2 的 27 个二级指标打分, 宽表, 每位专家 × 产业一行 / several
+    ///   experts' scores on the 27 indicators of Table 2, one row per expert × industry (lines
+    ///   starting with # are comments):
+    ///
+    ///   expert,industry,产业政策前景,产业技术前景,进入退出壁垒,…
+    ///   E1,PCB,8,7.5,6,…
+    ///
+    ///   指标列按 indicator_zh 或 indicator_en 命名, 顺序不限, 缺一不可
+    ///   (data/industry_selection/indicators.csv) / indicator columns named by indicator_zh or
+    ///   indicator_en, in any order, all 27 required; scores 0–10. Each indicator is averaged over
+    ///   the industry's experts, then weighted up Table 2 (criterion weight × indicator weight) to
+    ///   attractiveness and competitiveness; rows are ranked by priority.
+    #[command(verbatim_doc_comment)]
+    Industry(IndustryArgs),
+}
+
+#[derive(Args)]
+pub struct AhpArgs {
+    /// 两两比较判断矩阵 (CSV) / the pairwise-comparison matrix (CSV, layout above)
+    #[arg(long)]
+    matrix: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct IndustryArgs {
+    /// 自己的评分表 (同 scores.csv) / your own scores table (the layout of scores.csv)
+    #[arg(long, conflicts_with = "experts")]
+    scores: Option<PathBuf>,
+    /// 专家对二级指标的打分 (宽表) / experts' scores on the leaf indicators (wide CSV, layout above)
+    #[arg(long)]
+    experts: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -97,6 +182,8 @@ pub fn run(cmd: IndexCmd) -> anyhow::Result<()> {
     match cmd {
         IndexCmd::Coinr(a) => coinr(a),
         IndexCmd::Sensitivity(a) => sensitivity(a),
+        IndexCmd::Ahp(a) => ahp(a),
+        IndexCmd::Industry(a) => industry_selection(a),
     }
 }
 
@@ -196,6 +283,373 @@ fn sensitivity(a: SensitivityArgs) -> anyhow::Result<()> {
     let r = run_sensitivity(&coin, &spec)?;
     print_summary(&r);
     write_sensitivity(&r, &a.out)
+}
+
+/// A CSV file's records with the line each starts on, cells trimmed, `#` lines skipped and
+/// rows of any length kept (the callers say which cell is missing or extra).
+fn csv_records(path: &Path) -> anyhow::Result<Vec<(u64, Vec<String>)>> {
+    let file = path.display().to_string();
+    let text = read(path)?;
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| anyhow!("{file}:{}: {e}", e.position().map_or(0, |p| p.line())))?;
+        out.push((rec.position().map_or(0, |p| p.line()), rec.iter().map(String::from).collect()));
+    }
+    Ok(out)
+}
+
+/// `file:line: 列 / column k: message`, k counted from 1 as in a spreadsheet.
+fn at(file: &str, line: u64, column: usize, message: String) -> anyhow::Error {
+    anyhow!("{file}:{line}: 列 / column {column}: {message}")
+}
+
+/// A judgement: a decimal (`0.5`, `3`) or a fraction (`1/3`).
+fn judgement(s: &str) -> Option<f64> {
+    let v = match s.split_once('/') {
+        Some((a, b)) => a.trim().parse::<f64>().ok()? / b.trim().parse::<f64>().ok()?,
+        None => s.parse::<f64>().ok()?,
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Reads the matrix of `digecon index ahp` (layout in the command's help), checking everything
+/// the AHP needs so that each problem is reported at its file, line and column.
+fn read_matrix(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<f64>>)> {
+    let file = path.display().to_string();
+    let recs = csv_records(path)?;
+    let Some(((hline, header), rows)) = recs.split_first() else {
+        bail!("{file}: 文件为空 / empty file: expected a header row of criterion names (`,A,B,C`), then one row per criterion");
+    };
+    let hline = *hline;
+    let names: Vec<String> = header.iter().skip(1).cloned().collect();
+    let n = names.len();
+    if n == 0 {
+        bail!("{file}:{hline}: 表头没有准则名称 / the header row names no criteria: expected an empty first cell, then the criterion names (`,A,B,C`)");
+    }
+    for (k, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            return Err(at(&file, hline, k + 2, "表头中的准则名称为空 / empty criterion name in the header row".into()));
+        }
+        if let Some(p) = names[..k].iter().position(|x| x == name) {
+            return Err(at(&file, hline, k + 2, format!("准则 `{name}` 与第 {0} 列重复 / criterion `{name}` repeats column {0}", p + 2)));
+        }
+    }
+    let mut matrix: Vec<Vec<f64>> = Vec::with_capacity(n);
+    let mut lines = Vec::with_capacity(n);
+    for (i, (line, cells)) in rows.iter().enumerate() {
+        let line = *line;
+        if i >= n {
+            return Err(at(
+                &file,
+                line,
+                1,
+                format!("多余的行 `{}`: 表头有 {n} 个准则, 矩阵应为 {n} × {n} / extra row `{}`: the header names {n} criteria, so the matrix is {n} × {n} (not square)", cells[0], cells[0]),
+            ));
+        }
+        if cells.len() != n + 1 {
+            let column = if cells.len() > n + 1 { n + 2 } else { cells.len() + 1 };
+            return Err(at(
+                &file,
+                line,
+                column,
+                format!(
+                    "本行有 {} 个单元格, 应为 {} (准则名称和 {n} 个判断) / the row has {} cells, expected {} (the criterion name and {n} judgements): the matrix is not square",
+                    cells.len(),
+                    n + 1,
+                    cells.len(),
+                    n + 1
+                ),
+            ));
+        }
+        if cells[0] != names[i] {
+            let order = if names.contains(&cells[0]) { "顺序不同 / in a different order" } else { "名称不同 / a name not in the header" };
+            return Err(at(
+                &file,
+                line,
+                1,
+                format!(
+                    "行首为 `{}`, 但表头第 {} 列为 `{}` ({order}): 各行须按表头顺序以同名准则开头 / the row starts with `{}` but column {} of the header is `{}`: rows must name the header's criteria in the same order",
+                    cells[0],
+                    i + 2,
+                    names[i],
+                    cells[0],
+                    i + 2,
+                    names[i]
+                ),
+            ));
+        }
+        let mut row = Vec::with_capacity(n);
+        for (j, s) in cells[1..].iter().enumerate() {
+            let pair = format!("{} : {}", names[i], names[j]);
+            let v = judgement(s).ok_or_else(|| at(&file, line, j + 2, format!("{pair} 应为数值或分数 / expected a number or a fraction such as 1/3, found `{s}`")))?;
+            if v <= 0.0 {
+                return Err(at(&file, line, j + 2, format!("{pair} 应为正数 / expected a positive number, found `{s}`")));
+            }
+            if i == j && v != 1.0 {
+                return Err(at(&file, line, j + 2, format!("对角线 {pair} 应为 1 / the diagonal entry {pair} must be 1, found `{s}`")));
+            }
+            row.push(v);
+        }
+        matrix.push(row);
+        lines.push(line);
+    }
+    if matrix.len() < n {
+        let after = rows.last().map_or(hline, |r| r.0) + 1;
+        let missing: Vec<&str> = names[matrix.len()..].iter().map(String::as_str).collect();
+        bail!(
+            "{file}:{after}: 只有 {} 行判断, 应为 {n} (矩阵不是方阵), 缺少 {} 的行 / only {} rows of judgements, expected {n} (the matrix is not square): no row for {}",
+            matrix.len(),
+            missing.join("、"),
+            matrix.len(),
+            missing.join(", ")
+        );
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let (a, b) = (matrix[i][j], matrix[j][i]);
+            if (a * b - 1.0).abs() > RECIPROCAL_TOLERANCE {
+                let (x, y) = (&names[i], &names[j]);
+                return Err(at(
+                    &file,
+                    lines[i],
+                    j + 2,
+                    format!(
+                        "{x} : {y} = {a} 与第 {} 行第 {} 列的 {y} : {x} = {b} 不互为倒数 (乘积 {:.4}, 应为 1) / is not the reciprocal of {y} : {x} = {b} at line {}, column {} (product {:.4}, expected 1 within {RECIPROCAL_TOLERANCE})",
+                        lines[j],
+                        i + 2,
+                        a * b,
+                        lines[j],
+                        i + 2,
+                        a * b
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((names, matrix))
+}
+
+fn ahp(a: AhpArgs) -> anyhow::Result<()> {
+    let (names, matrix) = read_matrix(&a.matrix)?;
+    let criteria: Vec<&str> = names.iter().map(String::as_str).collect();
+    let r = ahp_weights(&criteria, &matrix).with_context(|| a.matrix.display().to_string())?;
+    let mut rows: Vec<Vec<String>> = r.criteria.iter().zip(&r.weights).map(|(c, w)| vec!["weight".into(), c.clone(), format!("{w:.6}")]).collect();
+    for (q, v) in [("lambda_max", r.lambda_max), ("CI", r.ci), ("RI", r.ri), ("CR", r.cr)] {
+        rows.push(vec![q.into(), String::new(), format!("{v:.6}")]);
+    }
+    rows.push(vec!["acceptable".into(), String::new(), format!("是 / yes (CR < {CR_LIMIT})")]);
+    emit(a.format, &["quantity", "criterion", "value"], &rows)
+}
+
+/// `parse_scores` names its input `scores.csv`; report the user's file instead.
+fn in_file(e: IndexError, path: &Path) -> anyhow::Error {
+    let source_name = path.display().to_string();
+    match e {
+        IndexError::Input { line, column, message, .. } => IndexError::Input { source_name, line, column, message }.into(),
+        IndexError::InputLine { line, message, .. } => IndexError::InputLine { source_name, line, message }.into(),
+        e => anyhow::Error::new(e).context(source_name),
+    }
+}
+
+fn band(b: Band) -> &'static str {
+    match b {
+        Band::Low => "低 / low",
+        Band::Medium => "中 / medium",
+        Band::High => "高 / high",
+    }
+}
+
+fn nine_box_cells(b: &NineBox) -> [String; 3] {
+    [band(b.attractiveness).into(), band(b.competitiveness).into(), b.zone.label().into()]
+}
+
+fn industry_selection(a: IndustryArgs) -> anyhow::Result<()> {
+    if let Some(p) = &a.experts {
+        return industry_from_experts(p, a.format);
+    }
+    let (rows, source) = match &a.scores {
+        Some(p) => (industry::parse_scores(&read(p)?).map_err(|e| in_file(e, p))?, p.display().to_string()),
+        None => (industry::ganzhou_2021_scores(), "data/industry_selection/scores.csv".to_string()),
+    };
+    if rows.is_empty() {
+        bail!("{source}: 没有产业 / no industries");
+    }
+    check_scale(&rows, &source)?;
+    let (mut exact, mut within, mut off) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = Vec::new();
+    for r in &rows {
+        // `computed` does not depend on the printed value; 0 stands in when there is none.
+        let c = check_priority(&r.name_zh, r.attractiveness, r.competitiveness, r.priority.unwrap_or(0.0));
+        let agrees = match r.priority {
+            None => "",
+            Some(_) if c.exact => {
+                exact.push(r.name_zh.as_str());
+                "是 / yes"
+            }
+            Some(_) if c.consistent => {
+                within.push(r.name_zh.as_str());
+                "舍入内 / within rounding"
+            }
+            Some(_) => {
+                off.push(r.name_zh.as_str());
+                "否 / no"
+            }
+        };
+        let b = ge_nine_box(r.attractiveness, r.competitiveness, DEFAULT_CUTS)?;
+        let mut row = vec![
+            r.number.to_string(),
+            r.name_zh.clone(),
+            r.name_en.clone(),
+            format!("{:.2}", r.attractiveness),
+            format!("{:.2}", r.competitiveness),
+            format!("{:.2}", c.computed),
+            r.priority.map(|p| format!("{p:.2}")).unwrap_or_default(),
+            agrees.into(),
+        ];
+        row.extend(nine_box_cells(&b));
+        out.push(row);
+    }
+    if rows.iter().any(|r| r.priority.is_some()) {
+        let list = |v: &[&str]| if v.is_empty() { String::new() } else { format!(" ({})", v.join("、")) };
+        eprintln!(
+            "印刷的优先级 / printed priorities: {} 个等于规则值 / equal the rule, {} 个在舍入范围内 / within rounding{}, {} 个不符 / disagree{}",
+            exact.len(),
+            within.len(),
+            list(&within),
+            off.len(),
+            list(&off)
+        );
+    }
+    emit(
+        a.format,
+        &["number", "industry_zh", "industry_en", "attractiveness", "competitiveness", "priority", "printed_priority", "agrees", "attractiveness_band", "competitiveness_band", "ge_zone"],
+        &out,
+    )
+}
+
+/// The model's scale is 0–10; a table on another scale would land every industry in one box.
+fn check_scale(rows: &[IndustryScore], source: &str) -> anyhow::Result<()> {
+    for r in rows {
+        for (column, v) in [("attractiveness", r.attractiveness), ("competitiveness", r.competitiveness)] {
+            if !(0.0..=10.0).contains(&v) {
+                bail!("{source}: {} `{}`: 列 / column `{column}`: {v} 不在 0–10 / outside the model's 0–10 scale", r.number, r.name_zh);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Several experts' scores of one industry, in [`SelectionModel::leaves`] order.
+struct ExpertScores {
+    industry: String,
+    experts: Vec<(String, u64)>,
+    scores: Vec<Vec<f64>>,
+}
+
+/// Reads the wide experts file of `digecon index industry --experts` (layout in the command's
+/// help): `expert, industry`, then one column per leaf indicator of `model`.
+fn read_experts(path: &Path, model: &SelectionModel) -> anyhow::Result<Vec<ExpertScores>> {
+    let file = path.display().to_string();
+    let recs = csv_records(path)?;
+    let Some(((hline, header), rows)) = recs.split_first() else {
+        bail!("{file}: 文件为空 / empty file: expected a header row `expert,industry,<the 27 indicators of Table 2>`");
+    };
+    let hline = *hline;
+    let leaves: Vec<(&str, &str)> = model.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| (i.name_zh.as_str(), i.name_en.as_str()))).collect();
+    let (mut expert_col, mut industry_col) = (None, None);
+    let mut leaf_col: Vec<Option<usize>> = vec![None; leaves.len()];
+    for (k, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            return Err(at(&file, hline, k + 1, "列名为空 / empty column name".into()));
+        }
+        let slot = match h.as_str() {
+            "expert" => &mut expert_col,
+            "industry" => &mut industry_col,
+            _ => match leaves.iter().position(|(zh, en)| h == zh || h == en) {
+                Some(l) => &mut leaf_col[l],
+                None => {
+                    return Err(at(
+                        &file,
+                        hline,
+                        k + 1,
+                        format!("未知列 `{h}`: 应为 expert、industry 或表 2 的二级指标 / unknown column `{h}`: expected expert, industry or an indicator of Table 2 (its indicator_zh or indicator_en)"),
+                    ))
+                }
+            },
+        };
+        if let Some(p) = slot.replace(k) {
+            return Err(at(&file, hline, k + 1, format!("`{h}` 与第 {0} 列重复 / `{h}` repeats column {0}", p + 1)));
+        }
+    }
+    let (Some(expert_col), Some(industry_col)) = (expert_col, industry_col) else {
+        bail!("{file}:{hline}: 缺少 expert 或 industry 列 / missing the column `expert` or `industry`");
+    };
+    let missing: Vec<&str> = leaves.iter().zip(&leaf_col).filter(|(_, c)| c.is_none()).map(|(l, _)| l.0).collect();
+    if !missing.is_empty() {
+        bail!("{file}:{hline}: 缺少 {} 个指标列 / missing {} indicator columns: {}", missing.len(), missing.len(), missing.join(", "));
+    }
+    let leaf_col: Vec<usize> = leaf_col.into_iter().flatten().collect();
+    let mut out: Vec<ExpertScores> = Vec::new();
+    for (line, cells) in rows {
+        let line = *line;
+        if cells.len() != header.len() {
+            let column = if cells.len() > header.len() { header.len() + 1 } else { cells.len() + 1 };
+            return Err(at(&file, line, column, format!("本行有 {} 个单元格, 表头有 {} 列 / the row has {} cells, the header {}", cells.len(), header.len(), cells.len(), header.len())));
+        }
+        let (expert, name) = (&cells[expert_col], &cells[industry_col]);
+        for (k, what) in [(expert_col, "expert"), (industry_col, "industry")] {
+            if cells[k].is_empty() {
+                return Err(at(&file, line, k + 1, format!("`{what}` 为空 / `{what}` is empty")));
+            }
+        }
+        let scores = leaf_col
+            .iter()
+            .zip(&leaves)
+            .map(|(&k, (zh, _))| {
+                let s = &cells[k];
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|v| (0.0..=10.0).contains(v))
+                    .ok_or_else(|| at(&file, line, k + 1, format!("`{zh}` 应为 0–10 的分数 / expected a score from 0 to 10, found `{s}`")))
+            })
+            .collect::<anyhow::Result<Vec<f64>>>()?;
+        let i = match out.iter().position(|x| &x.industry == name) {
+            Some(i) => i,
+            None => {
+                out.push(ExpertScores { industry: name.clone(), experts: vec![], scores: vec![] });
+                out.len() - 1
+            }
+        };
+        if let Some((_, first)) = out[i].experts.iter().find(|(e, _)| e == expert) {
+            return Err(at(&file, line, expert_col + 1, format!("专家 `{expert}` 已在第 {first} 行为 `{name}` 打分 / expert `{expert}` already scored `{name}` at line {first}")));
+        }
+        out[i].experts.push((expert.clone(), line));
+        out[i].scores.push(scores);
+    }
+    if out.is_empty() {
+        bail!("{file}: 没有打分行 / no score rows after the header");
+    }
+    Ok(out)
+}
+
+fn industry_from_experts(path: &Path, format: Format) -> anyhow::Result<()> {
+    let model = SelectionModel::ganzhou_2021();
+    let mut scored = Vec::new();
+    for x in read_experts(path, &model)? {
+        let (a, c) = model.score(&x.scores).with_context(|| format!("{}: `{}`", path.display(), x.industry))?;
+        scored.push((x, a, c, industry::priority(a, c)));
+    }
+    // Ranked like Table 3; a stable sort keeps the file's order for ties.
+    scored.sort_by(|x, y| y.3.total_cmp(&x.3));
+    let mut out = Vec::new();
+    for (rank, (x, a, c, p)) in scored.iter().enumerate() {
+        let b = ge_nine_box(*a, *c, DEFAULT_CUTS)?;
+        let mut row = vec![(rank + 1).to_string(), x.industry.clone(), x.experts.len().to_string(), format!("{a:.2}"), format!("{c:.2}"), format!("{p:.2}")];
+        row.extend(nine_box_cells(&b));
+        out.push(row);
+    }
+    emit(format, &["rank", "industry", "experts", "attractiveness", "competitiveness", "priority", "attractiveness_band", "competitiveness_band", "ge_zone"], &out)
 }
 
 /// The repository root: the nearest ancestor of the working directory holding `crates/index`.
