@@ -34,7 +34,7 @@ pub enum Command {
     /// 企业微观数据：分类、汇总、合成 / enterprise microdata: classify, aggregate, synthesize (NBS 2021)
     #[command(subcommand)]
     Microdata(microdata::MicrodataCmd),
-    /// 综合指数：构建、敏感性分析 / composite indices: build (COINr-compatible), sensitivity analysis
+    /// 综合指数：构建、敏感性分析、AHP 权重、产业选择 / composite indices: build (COINr-compatible), sensitivity analysis, AHP weights, industry selection
     #[command(subcommand)]
     Index(index::IndexCmd),
     /// 目标进度：序时进度、预期路径、状态及其规则 / progress of every target at an as-of period, with the rule behind each status
