@@ -255,64 +255,10 @@ async fn history_in(tx: &mut Transaction<'static, Any>, region: &str) -> Result<
     Ok(out)
 }
 
-/// Creates or updates one observation inside `tx`, recording the revision like
-/// `Store::upsert_observations` does (that function runs its own transaction; a filing needs the
-/// observation to change in the same transaction as the filing itself).
+/// Creates or updates one observation inside `tx` (a filing needs the observation to change in
+/// the same transaction as the filing itself), recording the revision as every store write does.
 async fn upsert_observation(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<()> {
-    let existing = sqlx::query(
-        "SELECT value, status, source_doc, source_quote, synthetic FROM observations WHERE region_code = $1 AND indicator_code = $2 AND period = $3",
-    )
-    .bind(&o.region_code)
-    .bind(&o.indicator_code)
-    .bind(o.period.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = existing else {
-        return crate::observations::insert(tx, o, at, actor, reason).await;
-    };
-    let old_value: f64 = row.try_get(0)?;
-    let old_status: String = row.try_get(1)?;
-    let old_doc: String = row.try_get(2)?;
-    let old_quote: String = row.try_get(3)?;
-    let old_synthetic = row.try_get::<i64, _>(4)? != 0;
-    if old_value == o.value && old_status == o.status.as_str() && old_doc == o.source.doc && old_quote == o.source.quote && old_synthetic == o.synthetic {
-        return Ok(());
-    }
-    sqlx::query(
-        "UPDATE observations SET value = $4, status = $5, source_doc = $6, source_quote = $7, synthetic = $8, updated_at = $9
-         WHERE region_code = $1 AND indicator_code = $2 AND period = $3",
-    )
-    .bind(&o.region_code)
-    .bind(&o.indicator_code)
-    .bind(o.period.to_string())
-    .bind(o.value)
-    .bind(o.status.as_str())
-    .bind(&o.source.doc)
-    .bind(&o.source.quote)
-    .bind(i64::from(o.synthetic))
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO observation_revisions (region_code, indicator_code, period, old_value, new_value, old_status, new_status,
-                                            old_source_doc, new_source_doc, changed_at, changed_by, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&o.region_code)
-    .bind(&o.indicator_code)
-    .bind(o.period.to_string())
-    .bind(old_value)
-    .bind(o.value)
-    .bind(old_status)
-    .bind(o.status.as_str())
-    .bind(old_doc)
-    .bind(&o.source.doc)
-    .bind(at)
-    .bind(actor)
-    .bind(reason)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::observations::upsert_in(tx, o, at, actor, reason).await.map(|_| ())
 }
 
 fn filed_observation(form: &Form, filing: &Filing, indicator: &str, value: f64, status: ObservationStatus) -> Observation {

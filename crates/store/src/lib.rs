@@ -6,6 +6,7 @@
 //! Every write that touches more than one row runs in one transaction: it lands whole or not at all.
 
 pub mod collect;
+pub mod generated;
 pub mod ledger;
 mod load;
 mod observations;
@@ -42,6 +43,8 @@ pub enum StoreError {
     NotInitialised,
     #[error("数据库中的值无效 / invalid value stored in the database: {0}")]
     Corrupt(String),
+    #[error("拒绝写入，未写入任何数据 / refused, nothing was written: {0}")]
+    Refused(String),
     #[error("数据库错误 / database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("数据库迁移失败 / migration failed: {0}")]

@@ -45,7 +45,7 @@ macro_rules! columns {
     };
 }
 
-fn from_row(r: &AnyRow) -> Result<Observation> {
+pub(crate) fn from_row(r: &AnyRow) -> Result<Observation> {
     let period: String = r.try_get(2)?;
     let status: String = r.try_get(4)?;
     Ok(Observation {
@@ -130,30 +130,10 @@ impl Store {
         let at = now();
         let mut summary = ImportSummary::default();
         for o in observations {
-            let existing = sqlx::query(concat!(
-                "SELECT ",
-                columns!(),
-                " FROM observations o WHERE o.region_code = $1 AND o.indicator_code = $2 AND o.period = $3"
-            ))
-            .bind(&o.region_code)
-            .bind(&o.indicator_code)
-            .bind(o.period.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-            match existing {
-                None => {
-                    insert(&mut tx, o, &at, actor, reason).await?;
-                    summary.created += 1;
-                }
-                Some(row) => {
-                    let old = from_row(&row)?;
-                    if &old == o {
-                        summary.unchanged += 1;
-                    } else {
-                        update(&mut tx, &old, o, &at, actor, reason).await?;
-                        summary.updated += 1;
-                    }
-                }
+            match upsert_in(&mut tx, o, &at, actor, reason).await? {
+                Change::Created => summary.created += 1,
+                Change::Updated => summary.updated += 1,
+                Change::Unchanged => summary.unchanged += 1,
             }
         }
         if dry_run {
@@ -170,13 +150,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let at = now();
         for o in &doomed {
-            record_revision(&mut tx, o, Some(o), None, &at, actor, reason).await?;
-            sqlx::query("DELETE FROM observations WHERE region_code = $1 AND indicator_code = $2 AND period = $3")
-                .bind(&o.region_code)
-                .bind(&o.indicator_code)
-                .bind(o.period.to_string())
-                .execute(&mut *tx)
-                .await?;
+            delete_in(&mut tx, o, &at, actor, reason).await?;
         }
         tx.commit().await?;
         Ok(doomed.len() as u64)
@@ -238,7 +212,7 @@ pub(crate) async fn insert(
     .bind(at)
     .execute(&mut **tx)
     .await?;
-    record_revision(tx, o, None, Some(o), at, actor, reason).await
+    record_revisions(tx, &[(None, Some(o))], at, actor, reason).await
 }
 
 async fn update(
@@ -264,42 +238,132 @@ async fn update(
     .bind(at)
     .execute(&mut **tx)
     .await?;
-    record_revision(tx, new, Some(old), Some(new), at, actor, reason).await
+    record_revisions(tx, &[(Some(old), Some(new))], at, actor, reason).await
 }
 
-/// Records one change. A statement that binds a NULL double is not cached: sqlx 0.9.0's `Any`
-/// driver sends `Option::<f64>::None` to PostgreSQL as a `float4`, and a cached statement
-/// prepared that way then rejects the next non-NULL `float8` ("incorrect binary data format").
-async fn record_revision(
+/// What [`upsert_in`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The stored observation of one key, inside `tx`.
+pub(crate) async fn read_in(tx: &mut Transaction<'static, Any>, region: &str, indicator: &str, period: Period) -> Result<Option<Observation>> {
+    let row = sqlx::query(concat!("SELECT ", columns!(), " FROM observations o WHERE o.region_code = $1 AND o.indicator_code = $2 AND o.period = $3"))
+        .bind(region)
+        .bind(indicator)
+        .bind(period.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Creates or updates one observation inside `tx`, recording the revision; an identical stored
+/// value is left alone. Every single-value write of the store goes through here.
+pub(crate) async fn upsert_in(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<Change> {
+    match read_in(tx, &o.region_code, &o.indicator_code, o.period).await? {
+        None => {
+            insert(tx, o, at, actor, reason).await?;
+            Ok(Change::Created)
+        }
+        Some(old) if &old == o => Ok(Change::Unchanged),
+        Some(old) => {
+            update(tx, &old, o, at, actor, reason).await?;
+            Ok(Change::Updated)
+        }
+    }
+}
+
+/// Deletes one observation inside `tx`, keeping the deletion as a revision.
+pub(crate) async fn delete_in(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<()> {
+    record_revisions(tx, &[(Some(o), None)], at, actor, reason).await?;
+    sqlx::query("DELETE FROM observations WHERE region_code = $1 AND indicator_code = $2 AND period = $3")
+        .bind(&o.region_code)
+        .bind(&o.indicator_code)
+        .bind(o.period.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// `($1, $2, …), ($k+1, …)` for `rows` rows of `cols` parameters.
+fn values_list(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", (1..=cols).map(|c| format!("${}", r * cols + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Inserts `rows`, or overwrites the stored values of the same keys, in one statement; the caller
+/// decides which keys may be overwritten and records the revisions ([`record_revisions`]).
+pub(crate) async fn upsert_many(tx: &mut Transaction<'static, Any>, rows: &[&Observation], at: &str) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO observations (region_code, indicator_code, period, value, status, source_doc, source_quote, synthetic, updated_at)
+         VALUES {}
+         ON CONFLICT (region_code, indicator_code, period) DO UPDATE SET value = excluded.value, status = excluded.status,
+             source_doc = excluded.source_doc, source_quote = excluded.source_quote, synthetic = excluded.synthetic,
+             updated_at = excluded.updated_at",
+        values_list(rows.len(), 9)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+    for o in rows {
+        q = q
+            .bind(o.region_code.clone())
+            .bind(o.indicator_code.clone())
+            .bind(o.period.to_string())
+            .bind(o.value)
+            .bind(o.status.as_str())
+            .bind(o.source.doc.clone())
+            .bind(o.source.quote.clone())
+            .bind(i64::from(o.synthetic))
+            .bind(at.to_string());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Records changes `(old, new)` — old `None` = created, new `None` = deleted — in one statement.
+/// Not cached: sqlx 0.9.0's `Any` driver sends `Option::<f64>::None` to PostgreSQL as a `float4`,
+/// and a cached statement prepared that way then rejects the next non-NULL `float8` ("incorrect
+/// binary data format"); the text differs with the number of rows anyway.
+pub(crate) async fn record_revisions(
     tx: &mut Transaction<'static, Any>,
-    key: &Observation,
-    old: Option<&Observation>,
-    new: Option<&Observation>,
+    rows: &[(Option<&Observation>, Option<&Observation>)],
     at: &str,
     actor: &str,
     reason: &str,
 ) -> Result<()> {
-    let status = |o: Option<&Observation>| o.map(|o| o.status.as_str().to_string());
-    let doc = |o: Option<&Observation>| o.map(|o| o.source.doc.clone());
-    sqlx::query(
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO observation_revisions (region_code, indicator_code, period, old_value, new_value, old_status, new_status,
                                             old_source_doc, new_source_doc, changed_at, changed_by, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&key.region_code)
-    .bind(&key.indicator_code)
-    .bind(key.period.to_string())
-    .bind(old.map(|o| o.value))
-    .bind(new.map(|o| o.value))
-    .bind(status(old))
-    .bind(status(new))
-    .bind(doc(old))
-    .bind(doc(new))
-    .bind(at)
-    .bind(actor)
-    .bind(reason)
-    .persistent(old.is_some() && new.is_some())
-    .execute(&mut **tx)
-    .await?;
+         VALUES {}",
+        values_list(rows.len(), 12)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+    for &(old, new) in rows {
+        let key = new.or(old).expect("a revision has an old or a new value");
+        q = q
+            .bind(key.region_code.clone())
+            .bind(key.indicator_code.clone())
+            .bind(key.period.to_string())
+            .bind(old.map(|o| o.value))
+            .bind(new.map(|o| o.value))
+            .bind(old.map(|o| o.status.as_str().to_string()))
+            .bind(new.map(|o| o.status.as_str().to_string()))
+            .bind(old.map(|o| o.source.doc.clone()))
+            .bind(new.map(|o| o.source.doc.clone()))
+            .bind(at.to_string())
+            .bind(actor.to_string())
+            .bind(reason.to_string());
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
