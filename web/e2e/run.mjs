@@ -127,6 +127,9 @@ test('the evaluation ranks the 11 cities and the white paper\'s core-industry ti
   // Every city has a rank change against 2021 (进位).
   const changes = await page.locator('[data-test=eval-table] [data-test=rank-change]').allTextContents()
   assert.equal(changes.filter((c) => /[↑↓→]/.test(c)).length, 11)
+  // And a rank range under ±25 % weights.
+  const ranges = await page.locator('[data-test=eval-table] [data-test=rank-interval]').allTextContents()
+  assert.equal(ranges.filter((c) => /^\d+(\.\d+)?(–\d+(\.\d+)?)?$/.test(c)).length, 11, ranges.join(' '))
   await page.waitForTimeout(800)
   await page.screenshot({ path: join(artifacts, 'evaluation-cities-2022.png'), fullPage: true })
   // Counties: 100 ranked.

@@ -22,7 +22,7 @@ const zh = {
   status: { achieved: '已实现', on_track: '正常推进', at_risk: '存在风险', off_track: '滞后', no_data: '无数据' },
   tasks: { bulletin: '季度通报', keyProjects: '重点项目调度', keyProjectsNote: '截至 {month}：年度计划投资与累计完成投资（亿元），完成率与序时进度之差（百分点）；均为合成演示数据。', planned: '年度计划(亿元)', ytd: '累计完成(亿元)', completion: '完成率', gap: '较序时(百分点)', why: '滞后原因', colour: { green: '绿：按序时推进', yellow: '黄：曾滞后已追上', red: '红：滞后', grey: '灰：未报告' }, tasks: '任务', projects: '工程', number: '序号', section: '专项', text: '任务内容', lead: '牵头单位', coop: '配合单位', name: '工程名称', category: '类别', milestones: '节点目标' },
   evaluation: {
-    scope: '评价对象', city: '设区市', county: '县（市、区）', score: '得分', tier: '梯队', tierN: '第{n}梯队', change: '进位',
+    scope: '评价对象', city: '设区市', county: '县（市、区）', score: '得分', tier: '梯队', tierN: '第{n}梯队', change: '进位', interval: '排名区间',
     strengths: '优势维度', weaknesses: '短板维度', synthetic: '合成/指标', ranking: '{year} 年综合评价排名', map: '综合得分分布',
     tiers: '梯队划分', basis: '依据', untiered: '无数据未分档', detail: '维度画像与指标', pick: '选择一个地区查看画像', average: '平均',
     excluded: '未参与计算的指标或维度（{n}），点击查看原因', above: '门槛：超过 {t}', atLeast: '门槛：不低于 {t}', naturalBreaks: '自然断点分为 {k} 个梯队',
@@ -52,7 +52,7 @@ const en = {
   status: { achieved: 'achieved', on_track: 'on track', at_risk: 'at risk', off_track: 'off track', no_data: 'no data' },
   tasks: { bulletin: 'Quarterly bulletin', keyProjects: 'Key projects', keyProjectsNote: 'As of {month}: annual planned and completed investment (亿元), completion and gap to 序时进度 (pp); synthetic demo data.', planned: 'Planned (亿元)', ytd: 'Completed (亿元)', completion: 'Completion', gap: 'vs 序时 (pp)', why: 'Why late', colour: { green: 'green: on schedule', yellow: 'yellow: caught up', red: 'red: late', grey: 'grey: no report' }, tasks: 'Tasks', projects: 'Projects', number: 'No.', section: 'Special project', text: 'Task', lead: 'Lead', coop: 'Co-operating', name: 'Project', category: 'Category', milestones: 'Milestones' },
   evaluation: {
-    scope: 'Regions', city: 'Cities', county: 'Counties', score: 'Score', tier: 'Tier', tierN: 'Tier {n}', change: 'Rank change',
+    scope: 'Regions', city: 'Cities', county: 'Counties', score: 'Score', tier: 'Tier', tierN: 'Tier {n}', change: 'Rank change', interval: 'Rank range',
     strengths: 'Strengths', weaknesses: 'Weaknesses', synthetic: 'Synthetic/inputs', ranking: 'Evaluation ranking, {year}', map: 'Composite score by city',
     tiers: 'Tiers', basis: 'Basis', untiered: 'No value, not tiered', detail: 'profile and indicators', pick: 'Pick a region for its profile', average: 'Average',
     excluded: 'Indicators or dimensions left out ({n}); click for the reasons', above: 'Thresholds: above {t}', atLeast: 'Thresholds: at least {t}', naturalBreaks: 'Natural breaks into {k} tiers',

@@ -41,6 +41,12 @@ async fn evaluate_cities_after_synth_on_both_backends() {
         // Every city has a rank change against 2021, and the changes sum to zero.
         let changes: i64 = rows.iter().map(|r| r[5].parse::<i64>().unwrap_or_else(|_| panic!("{l}: {r:?}"))).sum();
         assert_eq!(changes, 0, "{l}");
+        // Each city's 90 % rank interval under ±25 % weights holds its rank.
+        for r in &rows {
+            let rank: f64 = r[0].parse().unwrap();
+            let (lo, hi) = r[6].split_once('–').unwrap_or_else(|| panic!("{l}: {r:?}"));
+            assert!(lo.parse::<f64>().unwrap() <= rank && rank <= hi.parse::<f64>().unwrap(), "{l}: {r:?}");
+        }
         // 赣州: 28 of its 29 inputs come from its own work plan (003).
         assert_eq!(rows.iter().find(|r| r[1] == "360700").unwrap().last().unwrap(), "1/29", "{l}");
         let (ok, out, _) = digecon(dir.path(), &db, &["evaluate", "--year", "2022", "--tiers", "--format", "csv"]);

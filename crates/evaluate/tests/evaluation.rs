@@ -63,6 +63,13 @@ fn hand_computed_scores_ranks_tiers_and_rank_change() {
     assert_eq!([by("B").rank, by("C").rank, by("A").rank], [Some(1), Some(2), Some(3)]);
     // 进位: B was 3rd in 2021 and is 1st (+2); C 1st → 2nd (−1); A 2nd → 3rd (−1).
     assert_eq!([by("B").rank_change, by("C").rank_change, by("A").rank_change], [Some(2), Some(-1), Some(-1)]);
+    // Rank intervals under ±25 % weights: A scores 0 on every indicator it has, so it is last in
+    // every replication; B (81.25) and C (75) can swap: with SIZE weight 3(1±.25) and GREEN
+    // 1(1±.25), C wins when 100·ws > 75·ws + 100·wg, i.e. ws/wg > 4 — possible (3.75/0.75 = 5;
+    // the indicator weights inside SIZE vary too).
+    assert_eq!(by("A").rank_interval, Some((3.0, 3.0)));
+    let (lo, hi) = by("B").rank_interval.unwrap();
+    assert!(lo == 1.0 && hi <= 2.0, "{lo} {hi}");
     assert_eq!(e.excluded.len(), 1);
     assert_eq!(e.excluded[0].code, "GDP");
     // 2021 has only DE_VA: the other indicators and the GREEN dimension are excluded, and said so.
@@ -177,6 +184,14 @@ fn white_paper_core_industry_tiers_come_out_of_the_rule() {
         ranks.sort();
         assert_eq!(ranks, (1..=11).collect::<Vec<_>>());
         assert_eq!(e.units.iter().map(|u| u.rank_change.unwrap()).sum::<i64>(), 0);
+        // Every rank interval holds the nominal rank, and the analysis is deterministic.
+        for u in &e.units {
+            let (lo, hi) = u.rank_interval.unwrap();
+            let r = u.rank.unwrap() as f64;
+            assert!(lo <= r && r <= hi && lo >= 1.0 && hi <= 11.0, "{} {r} [{lo}, {hi}]", u.code);
+        }
+        let again = evaluate(schemes.get(RegionLevel::City).unwrap(), &units_at(&ds, RegionLevel::City), &values, 2022).unwrap();
+        assert_eq!(again.units.iter().map(|u| u.rank_interval).collect::<Vec<_>>(), e.units.iter().map(|u| u.rank_interval).collect::<Vec<_>>());
         let counts: Vec<(&str, usize, usize)> = e.units.iter().map(|u| (u.code.as_str(), u.inputs, u.synthetic_inputs)).collect();
         // Synthetic inputs are counted, never hidden: 赣州 has 28 of its 29 from its own work
         // plan (003); most other cities' values are synthetic.

@@ -74,7 +74,7 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
         return emit(a.format, &["subject", "tier", "regions", "range", "basis"], &rows);
     }
     let dims: Vec<String> = e.units.first().map(|u| u.dimensions.iter().map(|d| d.code.clone()).collect()).unwrap_or_default();
-    let mut headers: Vec<String> = ["rank", "region_code", "region", "score", "tier", "rank_change"].iter().map(|s| s.to_string()).collect();
+    let mut headers: Vec<String> = ["rank", "region_code", "region", "score", "tier", "rank_change", "rank_90"].iter().map(|s| s.to_string()).collect();
     headers.extend(dims.iter().cloned());
     headers.extend(["strengths", "weaknesses", "synthetic_inputs"].iter().map(|s| s.to_string()));
     let f = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
@@ -89,6 +89,7 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
                 f(u.score),
                 u.tier.map(|t| t.to_string()).unwrap_or_default(),
                 u.rank_change.map(|c| format!("{c:+}")).unwrap_or_default(),
+                u.rank_interval.map(|(lo, hi)| format!("{}–{}", short(lo), short(hi))).unwrap_or_default(),
             ];
             r.extend(u.dimensions.iter().map(|d| f(d.score)));
             r.push(u.strengths.iter().map(|c| node(c)).collect::<Vec<_>>().join("、"));
@@ -99,4 +100,10 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
         .collect();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     emit(a.format, &headers, &rows)
+}
+
+/// A percentile of ranks (R type 7 interpolates: 2.95) to two decimals, without trailing zeros.
+fn short(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
