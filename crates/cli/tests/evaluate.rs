@@ -69,3 +69,45 @@ async fn evaluate_cities_after_synth_on_both_backends() {
         assert_eq!(tier("3").len(), 6, "{l}");
     }
 }
+
+/// `--ahp`: dimension weights from a pairwise-comparison matrix. Judgements in the ratios of the
+/// shipped weights (20:20:20:15:15:10) reproduce the default ranking exactly; other judgements
+/// change it; an inconsistent matrix and a name that is not a dimension are refused, named.
+#[tokio::test]
+async fn evaluate_with_ahp_dimension_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::sqlite();
+    assert!(digecon(dir.path(), &db, &["init"]).0);
+    assert!(digecon(dir.path(), &db, &["synth"]).0);
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let same = write(
+        "same.csv",
+        ",TOTAL,DIG_IND,IND_DIG,INFRA,GOV,WORK\nTOTAL,1,1,1,4/3,4/3,2\nDIG_IND,1,1,1,4/3,4/3,2\nIND_DIG,1,1,1,4/3,4/3,2\nINFRA,3/4,3/4,3/4,1,1,3/2\nGOV,3/4,3/4,3/4,1,1,3/2\nWORK,1/2,1/2,1/2,2/3,2/3,1\n",
+    );
+    let (_, default, _) = digecon(dir.path(), &db, &["evaluate", "--format", "csv"]);
+    let (ok, with_ahp, err) = digecon(dir.path(), &db, &["evaluate", "--format", "csv", "--ahp", &same]);
+    assert!(ok, "{err}");
+    assert_eq!(with_ahp, default);
+    assert!(err.contains("TOTAL 0.2000") && err.contains("WORK 0.1000") && err.contains("CR = 0.0000"), "{err}");
+    // 数字治理与服务 five times as important as each other dimension: weight 5/10 = 0.5.
+    let gov = write(
+        "gov.csv",
+        ",数字经济总量,数字产业化,产业数字化,数字基础设施及应用,数字治理与服务,工作推进\n数字经济总量,1,1,1,1,1/5,1\n数字产业化,1,1,1,1,1/5,1\n产业数字化,1,1,1,1,1/5,1\n数字基础设施及应用,1,1,1,1,1/5,1\n数字治理与服务,5,5,5,5,1,5\n工作推进,1,1,1,1,1/5,1\n",
+    );
+    let (ok, changed, err) = digecon(dir.path(), &db, &["evaluate", "--format", "csv", "--ahp", &gov]);
+    assert!(ok && err.contains("GOV 0.5000"), "{err}");
+    assert_ne!(changed, default);
+    // Reciprocal but inconsistent (A > B > C > A): refused with CR and the judgements named.
+    let cyc = write(
+        "cyc.csv",
+        ",TOTAL,DIG_IND,IND_DIG,INFRA,GOV,WORK\nTOTAL,1,9,1/9,1,1,1\nDIG_IND,1/9,1,9,1,1,1\nIND_DIG,9,1/9,1,1,1,1\nINFRA,1,1,1,1,1,1\nGOV,1,1,1,1,1,1\nWORK,1,1,1,1,1,1\n",
+    );
+    let (ok, _, err) = digecon(dir.path(), &db, &["evaluate", "--ahp", &cyc]);
+    assert!(!ok && err.contains("cyc.csv") && err.contains("CR"), "{err}");
+    let (ok, _, err) = digecon(dir.path(), &db, &["evaluate", "--ahp", &write("bad.csv", ",TOTAL,推进\nTOTAL,1,2\n推进,1/2,1\n")]);
+    assert!(!ok && err.contains("`推进` 不是 `city` 评价框架的维度"), "{err}");
+}

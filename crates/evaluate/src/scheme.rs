@@ -76,6 +76,25 @@ impl Scheme {
         self.nodes.iter().filter(|n| n.parent.as_ref() == Some(root)).collect()
     }
 
+    /// The scheme with other weights for some nodes (e.g. the dimensions' from an AHP matrix).
+    /// Unknown codes and negative or non-finite weights are refused, naming them.
+    pub fn with_weights(&self, weights: &[(String, f64)]) -> Result<Scheme, String> {
+        let mut s = self.clone();
+        for (code, w) in weights {
+            if !w.is_finite() || *w < 0.0 {
+                return Err(format!("`{code}` 的权重须为非负数 / the weight of `{code}` must be a non-negative number, got {w}"));
+            }
+            match s.nodes.iter_mut().find(|n| &n.code == code) {
+                Some(n) => {
+                    n.weight = *w;
+                    n.basis = format!("{} — 权重由用户给定 / weight given by the user: {w}", n.basis);
+                }
+                None => return Err(format!("`{code}` 不是 `{}` 评价框架的节点 / is not a node of the `{}` scheme", s.scope, s.scope)),
+            }
+        }
+        Ok(s)
+    }
+
     pub fn indicators(&self) -> impl Iterator<Item = &SchemeNode> {
         self.nodes.iter().filter(|n| n.is_indicator)
     }

@@ -213,3 +213,17 @@ fn counties_are_evaluated_on_the_three_dimensions_with_data() {
     // Tier 1 holds the highest scores.
     assert!(tiers.groups[0].min > tiers.groups[1].max && tiers.groups[1].min > tiers.groups[2].max);
 }
+
+#[test]
+fn other_weights_are_checked_and_change_the_result() {
+    let (scheme, units) = small();
+    let values = [v("A", "DE_VA", 2022, 10.0), v("B", "DE_VA", 2022, 20.0), v("A", "DC_PUE", 2022, 1.2), v("B", "DC_PUE", 2022, 1.5)];
+    // SIZE 3 : GREEN 1 → B (SIZE 100, GREEN 0) scores 75; equal weights → 50 each.
+    let e = evaluate(&scheme, &units, &values, 2022).unwrap();
+    close(e.units.iter().find(|u| u.code == "B").unwrap().score, 75.0);
+    let equal = scheme.with_weights(&[("SIZE".into(), 1.0), ("GREEN".into(), 1.0)]).unwrap();
+    let e = evaluate(&equal, &units, &values, 2022).unwrap();
+    close(e.units.iter().find(|u| u.code == "B").unwrap().score, 50.0);
+    assert!(scheme.with_weights(&[("NOPE".into(), 1.0)]).unwrap_err().contains("`NOPE`"));
+    assert!(scheme.with_weights(&[("SIZE".into(), -1.0)]).unwrap_err().contains("non-negative"));
+}

@@ -30,6 +30,11 @@ pub struct EvaluateArgs {
     /// 输出梯队而非排名 / print the tiers instead of the ranking
     #[arg(long)]
     tiers: bool,
+    /// 用 AHP 判断矩阵确定各维度权重 / weight the dimensions by an AHP pairwise-comparison matrix
+    /// (the `digecon index ahp` layout; criteria = the scheme's dimension codes or Chinese names,
+    /// each once; CR ≥ 0.1 is refused)
+    #[arg(long, value_name = "FILE")]
+    ahp: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
@@ -42,6 +47,14 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
     };
     let schemes = Schemes::embedded(&store.indicators().await?).map_err(|e| anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
     let scheme = schemes.get(scope).with_context(|| format!("没有 `{scope}` 的评价框架 / no `{scope}` scheme in data/evaluation/framework.csv"))?;
+    let ahp_scheme;
+    let scheme = match &a.ahp {
+        None => scheme,
+        Some(path) => {
+            ahp_scheme = ahp_weights(scheme, path)?;
+            &ahp_scheme
+        }
+    };
     let observations = store.observations(&ObservationFilter::default()).await?;
     let (units, values) = digecon_evaluate::inputs(scheme, &store.regions().await?, &observations);
     let year = a.year.or_else(|| digecon_evaluate::latest_year(&values)).with_context(|| format!("数据库中没有 `{scope}` 评价所需的数据 / the database has no values for the `{scope}` evaluation (load some with `digecon synth` or filings)"))?;
@@ -100,6 +113,36 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
         .collect();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     emit(a.format, &headers, &rows)
+}
+
+/// The scheme with its dimensions weighted by the AHP matrix in `path`; prints the weights and CR.
+fn ahp_weights(scheme: &digecon_evaluate::Scheme, path: &std::path::Path) -> anyhow::Result<digecon_evaluate::Scheme> {
+    let file = path.display().to_string();
+    let (names, matrix) = super::index::read_matrix(path)?;
+    let dims = scheme.dimensions();
+    let expected = || dims.iter().map(|d| format!("{} ({})", d.code, d.name_zh)).collect::<Vec<_>>().join(", ");
+    let mut codes = Vec::new();
+    for name in &names {
+        let Some(d) = dims.iter().find(|d| &d.code == name || &d.name_zh == name) else {
+            anyhow::bail!("{file}: `{name}` 不是 `{}` 评价框架的维度 / is not a dimension of the `{}` scheme; expected each of: {}", scheme.scope, scheme.scope, expected());
+        };
+        if codes.contains(&d.code) {
+            anyhow::bail!("{file}: 维度 `{}` 出现两次 / dimension `{}` appears twice", d.code, d.code);
+        }
+        codes.push(d.code.clone());
+    }
+    if codes.len() != dims.len() {
+        anyhow::bail!("{file}: 矩阵须包含全部 {} 个维度 / the matrix must compare all {} dimensions: {}", dims.len(), dims.len(), expected());
+    }
+    let criteria: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let r = digecon_index::ahp::ahp_weights(&criteria, &matrix).with_context(|| file.clone())?;
+    let weights: Vec<(String, f64)> = r.criteria.iter().cloned().zip(r.weights.iter().copied()).collect();
+    eprintln!(
+        "AHP 权重 / weights ({file}): {}; CR = {:.4}",
+        weights.iter().map(|(c, w)| format!("{c} {w:.4}")).collect::<Vec<_>>().join(", "),
+        r.cr
+    );
+    scheme.with_weights(&weights).map_err(|e| anyhow!("{file}: {e}"))
 }
 
 /// A percentile of ranks (R type 7 interpolates: 2.95) to two decimals, without trailing zeros.

@@ -315,7 +315,7 @@ fn judgement(s: &str) -> Option<f64> {
 
 /// Reads the matrix of `digecon index ahp` (layout in the command's help), checking everything
 /// the AHP needs so that each problem is reported at its file, line and column.
-fn read_matrix(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<f64>>)> {
+pub(crate) fn read_matrix(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<f64>>)> {
     let file = path.display().to_string();
     let recs = csv_records(path)?;
     let Some(((hline, header), rows)) = recs.split_first() else {
