@@ -230,7 +230,8 @@ fn opt(v: f64) -> Option<f64> {
 pub fn inputs(scheme: &Scheme, regions: &[digecon_core::Region], observations: &[digecon_core::Observation]) -> (Vec<Unit>, Vec<Value>) {
     use std::collections::HashSet;
     let units: Vec<Unit> = regions.iter().filter(|r| r.level == scheme.scope).map(|r| Unit { code: r.code.clone(), name: r.name_zh.clone() }).collect();
-    let wanted: HashSet<&str> = scheme.indicators().map(|n| n.code.as_str()).chain(scheme.tiers.iter().map(|t| t.subject.as_str())).collect();
+    let wanted = scheme.wanted_indicators();
+    let wanted: HashSet<&str> = wanted.iter().map(String::as_str).collect();
     let codes: HashSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let values = observations
         .iter()

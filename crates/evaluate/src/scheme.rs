@@ -95,6 +95,18 @@ impl Scheme {
         Ok(s)
     }
 
+    /// Every catalogue indicator the evaluation reads: the scheme's indicators and the tier rules'
+    /// indicator subjects (a caller can fetch just these from a store).
+    pub fn wanted_indicators(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.indicators().map(|n| n.code.clone()).collect();
+        for t in &self.tiers {
+            if self.node(&t.subject).is_none() && !v.contains(&t.subject) {
+                v.push(t.subject.clone());
+            }
+        }
+        v
+    }
+
     pub fn indicators(&self) -> impl Iterator<Item = &SchemeNode> {
         self.nodes.iter().filter(|n| n.is_indicator)
     }

@@ -55,7 +55,11 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
             &ahp_scheme
         }
     };
-    let observations = store.observations(&ObservationFilter::default()).await?;
+    // Only the indicators the scheme reads (a store with microdata results holds many more).
+    let mut observations = Vec::new();
+    for code in scheme.wanted_indicators() {
+        observations.extend(store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
+    }
     let (units, values) = digecon_evaluate::inputs(scheme, &store.regions().await?, &observations);
     let year = a.year.or_else(|| digecon_evaluate::latest_year(&values)).with_context(|| format!("数据库中没有 `{scope}` 评价所需的数据 / the database has no values for the `{scope}` evaluation (load some with `digecon synth` or filings)"))?;
     let e = run(scheme, &units, &values, year)?;

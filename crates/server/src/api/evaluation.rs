@@ -45,7 +45,11 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
     let indicators = state.store.indicators().await?;
     let schemes = Schemes::embedded(&indicators).map_err(|e| ApiError::internal(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
     let scheme = schemes.get(scope).ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?;
-    let observations = state.store.observations(&ObservationFilter::default()).await?;
+    // Only the indicators the scheme reads (a store with microdata results holds many more).
+    let mut observations = Vec::new();
+    for code in scheme.wanted_indicators() {
+        observations.extend(state.store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
+    }
     let (units, values) = digecon_evaluate::inputs(scheme, &state.regions, &observations);
     let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
         Some(y) => y,
