@@ -21,6 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::{parse_stored, Result, Store, StoreError};
+use crate::observations::upsert_in;
 
 /// Why a collection operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -253,12 +254,6 @@ async fn history_in(tx: &mut Transaction<'static, Any>, region: &str) -> Result<
         out.entry(r.try_get(0)?).or_default().insert(parse_stored("observations.period", &period)?, r.try_get(2)?);
     }
     Ok(out)
-}
-
-/// Creates or updates one observation inside `tx` (a filing needs the observation to change in
-/// the same transaction as the filing itself), recording the revision as every store write does.
-async fn upsert_observation(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<()> {
-    crate::observations::upsert_in(tx, o, at, actor, reason).await.map(|_| ())
 }
 
 fn filed_observation(form: &Form, filing: &Filing, indicator: &str, value: f64, status: ObservationStatus) -> Observation {
@@ -741,7 +736,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 let o = filed_observation(form, &filing, ind, *new, ObservationStatus::Provisional);
-                upsert_observation(&mut tx, &o, &stamp, &actor.username, reason).await?;
+                // In the filing's own transaction; the revision is recorded as for every store write.
+                upsert_in(&mut tx, &o, &stamp, &actor.username, reason).await?;
             }
         }
         if dry_run {
@@ -873,7 +869,7 @@ impl Store {
         if let Some((status, why)) = status {
             for (ind, v) in &values {
                 let o = filed_observation(form, &filing, ind, *v, status);
-                upsert_observation(&mut tx, &o, &stamp, &actor.username, why).await?;
+                upsert_in(&mut tx, &o, &stamp, &actor.username, why).await?;
             }
         }
         tx.commit().await?;

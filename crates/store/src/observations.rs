@@ -328,9 +328,10 @@ pub(crate) async fn upsert_many(tx: &mut Transaction<'static, Any>, rows: &[&Obs
 }
 
 /// Records changes `(old, new)` — old `None` = created, new `None` = deleted — in one statement.
-/// Not cached: sqlx 0.9.0's `Any` driver sends `Option::<f64>::None` to PostgreSQL as a `float4`,
-/// and a cached statement prepared that way then rejects the next non-NULL `float8` ("incorrect
-/// binary data format"); the text differs with the number of rows anyway.
+/// A statement that binds a NULL double is not cached: sqlx 0.9.0's `Any` driver sends
+/// `Option::<f64>::None` to PostgreSQL as a `float4`, and a cached statement prepared that way then
+/// rejects the next non-NULL `float8` ("incorrect binary data format"). Updates (no NULLs) stay
+/// cached, as they are the bulk of an import.
 pub(crate) async fn record_revisions(
     tx: &mut Transaction<'static, Any>,
     rows: &[(Option<&Observation>, Option<&Observation>)],
@@ -347,7 +348,8 @@ pub(crate) async fn record_revisions(
          VALUES {}",
         values_list(rows.len(), 12)
     );
-    let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false);
+    let no_nulls = rows.iter().all(|(old, new)| old.is_some() && new.is_some());
+    let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(no_nulls);
     for &(old, new) in rows {
         let key = new.or(old).expect("a revision has an old or a new value");
         q = q
