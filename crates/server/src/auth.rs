@@ -6,11 +6,18 @@
 //! - Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's CSRF token in
 //!   `X-CSRF-Token` (returned by sign-in and `GET /api/v1/me`). SameSite alone is not enough for
 //!   older browsers and same-site subdomains.
-//! - Failed sign-ins are throttled per username and per client address.
+//! - Failed sign-ins are throttled per (account, client address) and per client address, with a
+//!   growing delay rather than a lock: a stranger's wrong passwords from elsewhere never stop the
+//!   owner. The counters live in the database, so every server process applies the same limits;
+//!   a throttled attempt is refused before anything is checked or written.
+//! - Sessions are kept in memory once read (`cache.rs`); a sign-out or a user change anywhere
+//!   reaches every process through the change feed before its next request is answered.
+//! - Passwords are hashed and verified on blocking threads, a few at a time, so a burst of
+//!   sign-ins does not stall other requests.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -23,6 +30,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
 use digecon_core::{Actor, Role};
 use digecon_store::User;
+
+use crate::cache::CachedSession;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use utoipa::ToSchema;
@@ -54,36 +63,42 @@ fn token_hash(token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d)
 }
 
-/// Failed sign-ins per key (`user:…`, `ip:…`) within a sliding window.
-#[derive(Default)]
-pub struct Throttle {
-    failures: HashMap<String, Vec<Instant>>,
+/// Failed sign-ins of one account from one address before each further one waits: 1 s, then
+/// doubling up to 15 minutes.
+const FREE_ACCOUNT_FAILURES: i64 = 3;
+/// Failed sign-ins from one address, over all accounts, before its attempts wait.
+const FREE_ADDRESS_FAILURES: i64 = 20;
+const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+/// Failures older than this (counted from the first) are forgotten.
+const THROTTLE_WINDOW: Duration = Duration::from_secs(3600);
+
+/// The wait after `failures` failures when `free` are allowed without one.
+pub fn throttle_delay(failures: i64, free: i64) -> Duration {
+    if failures < free {
+        return Duration::ZERO;
+    }
+    let exp = (failures - free).min(20) as u32;
+    Duration::from_secs(2u64.pow(exp)).min(MAX_DELAY)
 }
 
-impl Throttle {
-    const LIMIT: usize = 5;
-    const WINDOW: Duration = Duration::from_secs(15 * 60);
+fn throttle_keys(username: &str, ip: IpAddr) -> [String; 2] {
+    [format!("acct:{}|{ip}", username.to_lowercase()), format!("addr:{ip}")]
+}
 
-    /// Seconds to wait if any key is locked.
-    fn locked(&mut self, keys: &[String], now: Instant) -> Option<u64> {
-        keys.iter()
-            .filter_map(|k| {
-                let v = self.failures.get_mut(k)?;
-                v.retain(|t| now.duration_since(*t) < Self::WINDOW);
-                (v.len() >= Self::LIMIT).then(|| (Self::WINDOW - now.duration_since(v[0])).as_secs().max(1))
-            })
-            .max()
+/// The client's address: the peer, or — when the peer is a trusted reverse proxy — the last
+/// address in `X-Forwarded-For` that is not a trusted proxy itself.
+pub fn client_ip(config: &crate::Config, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+    if !config.trusted_proxies.contains(&peer) {
+        return peer;
     }
-
-    fn fail(&mut self, keys: &[String], now: Instant) {
-        for k in keys {
-            self.failures.entry(k.clone()).or_default().push(now);
-        }
-    }
-
-    fn succeed(&mut self, user_key: &str) {
-        self.failures.remove(user_key);
-    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|a| !config.trusted_proxies.contains(a)).unwrap_or(peer)
 }
 
 /// The signed-in user. Extracting it checks the session and, for state-changing methods, the CSRF
@@ -100,17 +115,33 @@ impl FromRequestParts<AppState> for Auth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or_else(ApiError::unauthenticated)?;
-        let (user, csrf) =
-            state.store.session(&token_hash(&token)).await?.ok_or_else(ApiError::unauthenticated)?;
+        // Every change committed before this request (a sign-out on another server, a value
+        // approved anywhere) is applied before anything is answered from memory.
+        state.fresh().await?;
+        let session = session(state, &token_hash(&token)).await?.ok_or_else(ApiError::unauthenticated)?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(csrf.as_str()) {
+            if sent != Some(&*session.csrf) {
                 return Err(ApiError::csrf());
             }
         }
-        Ok(Auth { actor: user.actor(), user, csrf })
+        let user = User::clone(&session.user);
+        Ok(Auth { actor: user.actor(), user, csrf: session.csrf.to_string() })
     }
+}
+
+/// A session from memory, or from the database (then kept).
+async fn session(state: &AppState, hash: &str) -> Result<Option<CachedSession>, ApiError> {
+    if let Some(s) = state.cache.session(hash) {
+        return Ok(Some(s));
+    }
+    let epoch = state.cache.auth_epoch();
+    let Some((user, csrf, expires)) = state.store.session(hash).await? else { return Ok(None) };
+    let Ok(expires_at) = chrono::DateTime::parse_from_rfc3339(&expires) else { return Ok(None) };
+    let s = CachedSession { user: Arc::new(user), csrf: csrf.into(), expires_at: expires_at.with_timezone(&chrono::Utc) };
+    state.cache.put_session(hash, s.clone(), epoch);
+    Ok(Some(s))
 }
 
 impl Auth {
@@ -126,7 +157,13 @@ impl Auth {
 
 /// The username of a session token, if valid (for the operation log).
 pub(crate) async fn session_user(state: &AppState, token: &str) -> Option<String> {
-    state.store.session(&token_hash(token)).await.ok().flatten().map(|(u, _)| u.username)
+    session(state, &token_hash(token)).await.ok().flatten().map(|s| s.user.username.clone())
+}
+
+/// Runs argon2 on a blocking thread, a few at a time (`AppState::hashing`).
+async fn verify_off_thread(state: &AppState, password: String, hash: String) -> Result<bool, ApiError> {
+    let _permit = state.hashing.acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(ApiError::internal)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -177,6 +214,7 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, Json<Me>)> {
@@ -184,35 +222,35 @@ pub async fn login(
     v.check(!req.username.trim().is_empty(), "username", "必填 / required");
     v.check(!req.password.is_empty(), "password", "必填 / required");
     v.finish()?;
-    let ip = addr.ip().to_string();
-    let keys = [format!("user:{}", req.username.to_lowercase()), format!("ip:{ip}")];
-    let locked = state.throttle.lock().unwrap().locked(&keys, Instant::now());
-    if let Some(wait) = locked {
-        state.store.log_login(&req.username, &ip, false, "throttled").await?;
-        return Err(ApiError::throttled(wait));
+    let ip = client_ip(&state.config, addr.ip(), &headers);
+    let keys = throttle_keys(&req.username, ip);
+    let ip = ip.to_string();
+    let now = chrono::Utc::now();
+    if let Some(until) = state.store.login_blocked(&keys, now).await? {
+        // Refused before the password is looked at; nothing is written.
+        let wait = (until - now).num_milliseconds().max(0) as u64;
+        return Err(ApiError::throttled(wait.div_ceil(1000).max(1)));
     }
     let user = state.store.user(&req.username).await?;
     // Verify even for an unknown user, so timing does not reveal which usernames exist.
-    let ok = match &user {
-        Some(u) => u.active && verify_password(&req.password, &u.password_hash),
-        None => {
-            let _ = verify_password(&req.password, &state.dummy_hash);
-            false
-        }
+    let (hash, known) = match &user {
+        Some(u) => (u.password_hash.clone(), u.active),
+        None => (state.dummy_hash.clone(), false),
     };
-    let Some(user) = user.filter(|_| ok) else {
-        state.throttle.lock().unwrap().fail(&keys, Instant::now());
+    let verified = verify_off_thread(&state, req.password.clone(), hash).await?;
+    let Some(user) = user.filter(|_| known && verified) else {
+        state
+            .store
+            .record_login_failure(&keys[0], now, THROTTLE_WINDOW, |n| throttle_delay(n, FREE_ACCOUNT_FAILURES))
+            .await?;
+        state
+            .store
+            .record_login_failure(&keys[1], now, THROTTLE_WINDOW, |n| throttle_delay(n, FREE_ADDRESS_FAILURES))
+            .await?;
         state.store.log_login(&req.username, &ip, false, "bad credentials").await?;
-        return Err(ApiError {
-            status: axum::http::StatusCode::UNAUTHORIZED,
-            body: crate::error::ErrorBody {
-                code: "unauthenticated",
-                message: "用户名或密码错误 / wrong username or password".into(),
-                fields: Vec::new(),
-            },
-        });
+        return Err(ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "unauthenticated", "用户名或密码错误 / wrong username or password"));
     };
-    state.throttle.lock().unwrap().succeed(&keys[0]);
+    state.store.clear_login_failures(&keys[0]).await?;
     let token = random_token(32);
     let csrf = random_token(24);
     let ttl = Duration::from_secs(state.config.session_hours * 3600);
@@ -254,20 +292,26 @@ mod tests {
     }
 
     #[test]
-    fn throttle_locks_after_five_failures_in_the_window() {
-        let mut t = Throttle::default();
-        let keys = ["user:a".to_string(), "ip:1".to_string()];
-        let t0 = Instant::now();
-        for _ in 0..4 {
-            t.fail(&keys, t0);
-        }
-        assert_eq!(t.locked(&keys, t0), None);
-        t.fail(&keys, t0);
-        assert_eq!(t.locked(&keys, t0), Some(900));
-        assert_eq!(t.locked(&keys, t0 + Duration::from_secs(600)), Some(300));
-        assert_eq!(t.locked(&keys, t0 + Duration::from_secs(900)), None, "failures age out");
-        // Another user from another address is not affected.
-        assert_eq!(t.locked(&["user:b".into(), "ip:2".into()], t0), None);
+    fn the_delay_grows_after_the_free_failures_and_is_capped() {
+        assert_eq!(throttle_delay(1, 3), Duration::ZERO);
+        assert_eq!(throttle_delay(2, 3), Duration::ZERO);
+        assert_eq!(throttle_delay(3, 3), Duration::from_secs(1));
+        assert_eq!(throttle_delay(4, 3), Duration::from_secs(2));
+        assert_eq!(throttle_delay(10, 3), Duration::from_secs(128));
+        assert_eq!(throttle_delay(1000, 3), MAX_DELAY);
+    }
+
+    #[test]
+    fn the_client_address_comes_from_a_trusted_proxy_only() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.2".parse().unwrap());
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let direct = crate::Config::default();
+        assert_eq!(client_ip(&direct, proxy, &headers), proxy, "an untrusted peer's header is ignored");
+        let behind = crate::Config { trusted_proxies: vec![proxy], ..crate::Config::default() };
+        // The proxy appended the peer it saw (10.0.0.2 is itself trusted, so look further left).
+        assert_eq!(client_ip(&behind, proxy, &headers), "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(client_ip(&behind, proxy, &axum::http::HeaderMap::new()), proxy);
     }
 
     #[test]

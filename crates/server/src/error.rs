@@ -22,6 +22,16 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// With `precondition_failed`: who changed the resource last, when, and its ETag now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<ConflictInfo>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictInfo {
+    pub changed_by: String,
+    pub changed_at: String,
+    pub etag: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,11 +43,13 @@ pub struct ErrorResponse {
 pub struct ApiError {
     pub status: StatusCode,
     pub body: ErrorBody,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody { code, message: message.into(), fields: Vec::new() } }
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, body: ErrorBody { code, message: message.into(), fields: Vec::new(), conflict: None }, retry_after: None }
     }
 
     pub fn unauthenticated() -> ApiError {
@@ -65,11 +77,31 @@ impl ApiError {
     }
 
     pub fn throttled(seconds: u64) -> ApiError {
-        ApiError::new(
+        let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "throttled",
             format!("登录失败次数过多，请 {seconds} 秒后再试 / too many failed sign-ins, try again in {seconds} s"),
-        )
+        );
+        e.retry_after = Some(seconds);
+        e
+    }
+
+    /// 412: the resource changed since the caller read it (`If-Match`).
+    pub fn precondition_failed(message: impl Into<String>, conflict: ConflictInfo) -> ApiError {
+        let mut e = ApiError::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", message);
+        e.body.conflict = Some(conflict);
+        e
+    }
+
+    /// 503: the database stayed busy (another process held it) through every retry.
+    pub fn busy() -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "数据库繁忙，请稍后重试，未写入任何数据 / the database is busy, nothing was written; try again",
+        );
+        e.retry_after = Some(1);
+        e
     }
 
     /// A 422 listing every field that is wrong.
@@ -111,13 +143,22 @@ impl Validator {
 
 impl From<digecon_store::StoreError> for ApiError {
     fn from(e: digecon_store::StoreError) -> Self {
+        use digecon_store::Transient;
+        if e.is_transient() {
+            tracing::warn!(error = %e, "database busy through every retry");
+            return ApiError::busy();
+        }
         ApiError::internal(e)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.body })).into_response()
+        let mut r = (self.status, Json(ErrorResponse { error: self.body })).into_response();
+        if let Some(s) = self.retry_after {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        r
     }
 }
 

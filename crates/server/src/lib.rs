@@ -7,19 +7,23 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod extract;
+mod oplog;
 mod ui;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
-use digecon_core::{Region, RegionTree};
+use digecon_collect::FormSet;
+use digecon_core::{Department, Indicator, Plan, Region, RegionTree, Target};
 use digecon_store::Store;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,20 +36,41 @@ pub struct Config {
     /// Mark the session cookie `Secure` (behind TLS). Off for plain-HTTP localhost.
     pub secure_cookie: bool,
     pub session_hours: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: the client address is the last one
+    /// in that header that is not itself a trusted proxy. Empty: the peer address is the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { secure_cookie: false, session_hours: 12 }
+        Config { secure_cookie: false, session_hours: 12, trusted_proxies: Vec::new() }
     }
+}
+
+/// The catalogue as the handlers need it, read once and kept until a dataset load changes it.
+pub struct Catalog {
+    pub indicators: Vec<Indicator>,
+    pub departments: Vec<Department>,
+    pub forms: FormSet,
+    pub plans: Vec<Plan>,
+    /// Every plan's targets, in catalogue order.
+    pub targets: Vec<Target>,
+    /// Regions and indicators by code, for observation rows.
+    pub lookup: digecon_dataset::Catalog,
 }
 
 pub struct Inner {
     pub store: Store,
+    /// Regions as loaded at start: a new dataset (`digecon init --force`) needs a restart.
     pub tree: RegionTree,
     pub regions: Vec<Region>,
     pub config: Config,
-    throttle: Mutex<auth::Throttle>,
+    pub cache: Arc<cache::Cache>,
+    catalog: Mutex<Option<(u64, Arc<Catalog>)>>,
+    /// Password hashing runs on blocking threads, at most this many at once, so sign-ins queue
+    /// instead of taking every core from the requests.
+    hashing: tokio::sync::Semaphore,
+    oplog: oplog::Sender,
     /// Verified against for unknown usernames, so a miss costs as much as a hit.
     dummy_hash: String,
 }
@@ -61,20 +86,69 @@ impl std::ops::Deref for AppState {
     }
 }
 
+impl Catalog {
+    /// The targets of one plan, or of every plan.
+    pub fn targets_of(&self, plan: Option<&str>) -> Vec<Target> {
+        self.targets.iter().filter(|t| plan.is_none_or(|p| t.plan_id == p)).cloned().collect()
+    }
+}
+
 impl AppState {
-    /// Reads the region hierarchy once; regions change only with `digecon init`.
+    /// Reads the region hierarchy once (regions change only with `digecon init`), starts
+    /// following the change feed and the background upkeep (operation log writer, pruning).
     pub async fn new(store: Store, config: Config) -> Result<AppState, digecon_store::StoreError> {
         let regions = store.regions().await?;
         let tree = RegionTree::new(&regions);
         let dummy_hash = hash_password(&random_token(16)).expect("argon2 works");
+        let cache = Arc::new(cache::Cache::default());
+        let c = cache.clone();
+        store.on_change(Box::new(move |e| c.apply(e)));
+        store.follow_changes().await?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let oplog = oplog::start(store.clone());
+        tokio::spawn(upkeep(store.clone()));
         Ok(AppState(Arc::new(Inner {
             store,
             tree,
             regions,
             config,
-            throttle: Mutex::new(auth::Throttle::default()),
+            cache,
+            catalog: Mutex::new(None),
+            hashing: tokio::sync::Semaphore::new(cores.div_ceil(2)),
+            oplog,
             dummy_hash,
         })))
+    }
+
+    /// Applies every change committed before now (by any process) to this server's caches.
+    pub async fn fresh(&self) -> Result<(), digecon_store::StoreError> {
+        self.store.sync_changes().await
+    }
+
+    /// The catalogue, read from the database only after a dataset load changed it.
+    pub async fn catalog(&self) -> Result<Arc<Catalog>, digecon_store::StoreError> {
+        let stamp = self.cache.catalog_stamp();
+        if let Some((s, c)) = &*self.catalog.lock().expect("catalog lock") {
+            if *s == stamp {
+                return Ok(c.clone());
+            }
+        }
+        let indicators = self.store.indicators().await?;
+        let c = Arc::new(Catalog {
+            lookup: digecon_dataset::Catalog::new(self.store.regions().await?, indicators.clone()),
+            indicators,
+            departments: self.store.departments().await?,
+            forms: self.store.form_set().await?,
+            plans: self.store.plans().await?,
+            targets: self.store.targets(None).await?,
+        });
+        *self.catalog.lock().expect("catalog lock") = Some((stamp, c.clone()));
+        Ok(c)
+    }
+
+    /// Writes the queued operation-log rows now (before they are read back).
+    pub async fn flush_operation_log(&self) {
+        self.oplog.flush().await;
     }
 
     pub fn region_name(&self, code: &str) -> Option<String> {
@@ -160,9 +234,11 @@ fn status_description(status: &str) -> &'static str {
         "403" => "无权限 / not allowed for this user's role or region",
         "404" => "不存在 / not found",
         "409" => "冲突 / conflict with the current state",
+        "412" => "已被他人修改 / changed by someone else since you read it (If-Match)",
         "413" => "文件过大 / upload too large",
         "422" => "参数或数据有误（逐项说明）/ invalid parameters or data (each problem listed)",
         "429" => "尝试过多，请稍后 / too many attempts, try later",
+        "503" => "繁忙，请稍后重试 / busy, try again",
         _ => "见响应体 / see the response body",
     }
 }
@@ -179,7 +255,8 @@ fn openapi_path_item() -> utoipa::openapi::PathItem {
 }
 
 /// Records every state-changing API request (who, what, result) — the 操作日志 users of such
-/// systems expect.
+/// systems expect. Rows are queued and written in batches (`oplog.rs`), so a save costs one
+/// write transaction, not two.
 async fn operation_log(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -189,11 +266,8 @@ async fn operation_log(State(state): State<AppState>, req: Request, next: Next) 
     if !loggable {
         return next.run(req).await;
     }
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = peer.map(|p| auth::client_ip(&state.config, p, req.headers()).to_string()).unwrap_or_default();
     let jar = axum_extra::extract::cookie::CookieJar::from_headers(req.headers());
     let token = jar.get(auth::SESSION_COOKIE).map(|c| c.value().to_string());
     // Resolve the user before the handler runs: sign-out deletes the session.
@@ -203,18 +277,32 @@ async fn operation_log(State(state): State<AppState>, req: Request, next: Next) 
     };
     let response = next.run(req).await;
     let status = response.status().as_u16();
-    if let Err(e) = state.store.log_operation(&username, method.as_str(), &path, status, &ip).await {
-        tracing::error!(error = %e, "writing the operation log failed");
-    }
+    state.oplog.push(oplog::Entry { username, method: method.to_string(), path, status, ip });
     response
+}
+
+/// Background upkeep of a server: prunes the change feed and keeps the logs bounded.
+async fn upkeep(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.prune_changes(Duration::from_secs(3600)).await {
+            tracing::warn!(error = %e, "pruning the change feed failed");
+        }
+        if let Err(e) = store.prune_logs(200_000, 1_000_000, Duration::from_secs(86_400)).await {
+            tracing::warn!(error = %e, "pruning the logs failed");
+        }
+    }
 }
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes in-flight requests.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let app = app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let app = app(state.clone());
+    let r = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    state.flush_operation_log().await;
+    r
 }
 
 async fn shutdown_signal() {

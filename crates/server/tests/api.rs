@@ -87,17 +87,44 @@ async fn sign_in_session_csrf_and_errors() {
     }
 }
 
+/// Sign-in from a client address (the test server trusts 127.0.0.1 as its reverse proxy).
+async fn login_from(srv: &TestServer, addr: &str, username: &str, password: &str) -> reqwest::Response {
+    srv.anonymous()
+        .client
+        .post(srv.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", addr)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn failed_sign_ins_are_throttled() {
-    let srv = TestServer::start(TestDb::sqlite()).await;
-    let anon = srv.anonymous();
-    for _ in 0..5 {
-        let (s, _) = anon.post("/api/v1/auth/login", json!({"username": "viewer", "password": "wrong-password"})).await;
-        assert_eq!(s, StatusCode::UNAUTHORIZED);
+async fn failed_sign_ins_slow_the_guesser_but_never_lock_out_the_owner() {
+    for db in TestDb::both() {
+        let config = digecon_server::Config { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..Default::default() };
+        let srv = TestServer::start_with(db, config).await;
+        // Five wrong passwords from one address: the first three are checked, then that
+        // address waits (429 with Retry-After) before it may guess again.
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            statuses.push(login_from(&srv, "203.0.113.7", "viewer", "wrong-password").await.status());
+        }
+        assert_eq!(&statuses[..3], &[StatusCode::UNAUTHORIZED; 3]);
+        assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+        let r = login_from(&srv, "203.0.113.7", "viewer", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits at the guesser's address");
+        assert!(r.headers().get("retry-after").is_some());
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "throttled");
+        // The owner, elsewhere, is not affected.
+        let r = login_from(&srv, "198.51.100.20", "viewer", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", srv.db.label);
+        // Throttled attempts wrote nothing: three checked failures plus the owner's success.
+        let logs = srv.store.login_log(100).await.unwrap();
+        assert_eq!(logs.iter().filter(|l| !l.success).count(), 3, "{}", srv.db.label);
+        assert!(logs.iter().all(|l| l.message != "throttled"));
     }
-    // Now even the right password waits.
-    let (s, v) = anon.post("/api/v1/auth/login", json!({"username": "viewer", "password": PASSWORD})).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("throttled")));
 }
 
 fn regions_of(v: &Value) -> Vec<String> {

@@ -18,10 +18,12 @@ use digecon_collect::{
 };
 use digecon_core::{Accumulation, Actor, Department, Indicator, Observation, ObservationStatus, Period, Region, RegionTree, Source};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::AnyConnection;
+use sqlx::{AssertSqlSafe, Row};
 
-use crate::{parse_stored, Result, Store, StoreError};
 use crate::observations::upsert_in;
+use crate::write::{ChangeKind, Transient, WriteTx};
+use crate::{parse_stored, Result, Store, StoreError};
 
 /// Why a collection operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +39,47 @@ pub enum CollectError {
     Blocked(Vec<String>),
     #[error("不存在 / not found: {0}")]
     NotFound(String),
+    /// The filing changed since the caller read it (its `If-Match` no longer holds).
+    #[error("{0}")]
+    Stale(Stale),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Transient for CollectError {
+    fn is_transient(&self) -> bool {
+        matches!(self, CollectError::Store(e) if e.is_transient())
+    }
+}
+
+/// Who changed a filing last, and its version now: what a 412 tells the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub filer: String,
+    pub etag: String,
+    pub changed_by: String,
+    pub changed_at: String,
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.changed_by.is_empty() {
+            write!(f, "{} 的填报已被他人修改 / the filing of {} changed since you read it", self.filer, self.filer)
+        } else {
+            write!(
+                f,
+                "{} 的填报已被他人修改：{} 于 {} / the filing of {} was changed by {} at {} since you read it; reload it",
+                self.filer, self.changed_by, self.changed_at, self.filer, self.changed_by, self.changed_at
+            )
+        }
+    }
+}
+
+/// The version a writer read: an `If-Match` ETag for one filer's filing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    pub filer: String,
+    pub etag: String,
 }
 
 fn blocked_text(v: &[String]) -> String {
@@ -69,6 +110,23 @@ pub struct Filing {
     pub first_submitted_at: Option<String>,
     pub submitted_at: Option<String>,
     pub approved_at: Option<String>,
+    /// Incremented by every write to the filing.
+    pub version: i64,
+}
+
+/// The ETag of a filing that does not exist yet.
+pub const NEW_FILING_ETAG: &str = "\"new\"";
+
+impl Filing {
+    /// Strong ETag: changes with every write to the filing, its values or its state.
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.version)
+    }
+}
+
+/// The ETag of `filing` as stored, or of a filing that does not exist yet.
+pub fn etag_of(filing: Option<&Filing>) -> String {
+    filing.map_or_else(|| NEW_FILING_ETAG.to_string(), Filing::etag)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,8 +223,9 @@ pub struct AuditFilter {
     pub actor: Option<String>,
 }
 
-/// The reference data every collection operation needs, read once per operation.
-struct Reference {
+/// The reference data every collection operation needs: read once per dataset load and kept
+/// (see [`Store::reference`]).
+pub(crate) struct Reference {
     regions: Vec<Region>,
     departments: Vec<Department>,
     indicators: Vec<Indicator>,
@@ -217,36 +276,37 @@ fn filing_from_row(r: &AnyRow) -> Result<Filing> {
         first_submitted_at: r.try_get(9)?,
         submitted_at: r.try_get(10)?,
         approved_at: r.try_get(11)?,
+        version: r.try_get(12)?,
     })
 }
 
-const FILING_COLUMNS: &str = "id, form_code, filer_kind, filer_code, region_code, period, state, created_at, updated_at, first_submitted_at, submitted_at, approved_at";
+const FILING_COLUMNS: &str = "id, form_code, filer_kind, filer_code, region_code, period, state, created_at, updated_at, first_submitted_at, submitted_at, approved_at, version";
 
-async fn filing_in(tx: &mut Transaction<'static, Any>, form: &str, filer: &str, period: Period) -> Result<Option<Filing>> {
+async fn filing_in(tx: &mut AnyConnection, form: &str, filer: &str, period: Period) -> Result<Option<Filing>> {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT {FILING_COLUMNS} FROM filings WHERE form_code = $1 AND filer_code = $2 AND period = $3"
     )))
     .bind(form)
     .bind(filer)
     .bind(period.to_string())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     row.as_ref().map(filing_from_row).transpose()
 }
 
-async fn values_in(tx: &mut Transaction<'static, Any>, filing_id: i64) -> Result<BTreeMap<String, f64>> {
+async fn values_in(tx: &mut AnyConnection, filing_id: i64) -> Result<BTreeMap<String, f64>> {
     let rows = sqlx::query("SELECT indicator_code, value FROM filing_values WHERE filing_id = $1")
         .bind(filing_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// The region's stored observations, indicator → period → value.
-async fn history_in(tx: &mut Transaction<'static, Any>, region: &str) -> Result<HashMap<String, BTreeMap<Period, f64>>> {
+async fn history_in(tx: &mut AnyConnection, region: &str) -> Result<HashMap<String, BTreeMap<Period, f64>>> {
     let rows = sqlx::query("SELECT indicator_code, period, value FROM observations WHERE region_code = $1")
         .bind(region)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?;
     let mut out: HashMap<String, BTreeMap<Period, f64>> = HashMap::new();
     for r in &rows {
@@ -270,7 +330,7 @@ fn filed_observation(form: &Form, filing: &Filing, indicator: &str, value: f64, 
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_event(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     filing_id: i64,
     at: &str,
     actor: &Actor,
@@ -296,7 +356,7 @@ async fn insert_event(
     Ok(row.try_get(0)?)
 }
 
-async fn create_filing(tx: &mut Transaction<'static, Any>, form: &str, filer: &Filer, period: Period, state: FilingState, at: &str) -> Result<Filing> {
+async fn create_filing(tx: &mut WriteTx, form: &str, filer: &Filer, period: Period, state: FilingState, at: &str) -> Result<Filing> {
     let row = sqlx::query(
         "INSERT INTO filings (form_code, filer_kind, filer_code, region_code, period, state, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -321,7 +381,37 @@ async fn create_filing(tx: &mut Transaction<'static, Any>, form: &str, filer: &F
         first_submitted_at: None,
         submitted_at: None,
         approved_at: None,
+        version: 1,
     })
+}
+
+/// Who made the latest step of a filing, and when.
+async fn last_event_in(conn: &mut AnyConnection, filing_id: i64) -> Result<Option<(String, String)>> {
+    let row = sqlx::query("SELECT actor, at FROM filing_events WHERE filing_id = $1 ORDER BY id DESC LIMIT 1")
+        .bind(filing_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// Refuses a write whose `If-Match` no longer holds: the filing changed since the writer read it.
+async fn check_expect(conn: &mut AnyConnection, filer: &str, existing: Option<&Filing>, expect: Option<&Expect>) -> std::result::Result<(), CollectError> {
+    let Some(e) = expect.filter(|e| e.filer == filer) else { return Ok(()) };
+    let current = etag_of(existing);
+    // `*` matches any existing filing (RFC 9110).
+    if e.etag == current || (e.etag == "*" && existing.is_some()) {
+        return Ok(());
+    }
+    let (changed_by, changed_at) = match existing {
+        Some(f) => last_event_in(conn, f.id).await?.unwrap_or_default(),
+        None => Default::default(),
+    };
+    Err(CollectError::Stale(Stale { filer: filer.to_string(), etag: current, changed_by, changed_at }))
+}
+
+/// The advisory lock key of one filing (PostgreSQL; see `WriteTx::lock`).
+fn filing_lock(form: &str, filer: &str, period: Period) -> String {
+    format!("filing:{form}/{filer}/{period}")
 }
 
 fn window_problem(form: &Form, period: Period, at: DateTime<Utc>) -> Option<String> {
@@ -340,11 +430,29 @@ fn window_problem(form: &Form, period: Period, at: DateTime<Utc>) -> Option<Stri
 }
 
 impl Store {
-    async fn reference(&self) -> Result<Reference> {
+    /// The catalogue a collection operation checks against. Only a dataset load changes it, and
+    /// every load stamps `meta.loaded_at`, so one small read tells whether the kept copy is
+    /// current (a save no longer reads the whole catalogue).
+    async fn reference(&self) -> Result<std::sync::Arc<Reference>> {
+        let loaded = self.meta("loaded_at").await?.unwrap_or_default();
+        if let Some((stamp, r)) = &*self.reference.lock().expect("reference lock") {
+            if *stamp == loaded {
+                return Ok(r.clone());
+            }
+        }
         let regions = self.regions().await?;
         let tree = RegionTree::new(&regions);
         let set = self.form_set().await?;
-        Ok(Reference { departments: self.departments().await?, indicators: self.indicators().await?, forms: set.forms, bounds: set.bounds, regions, tree })
+        let r = std::sync::Arc::new(Reference {
+            departments: self.departments().await?,
+            indicators: self.indicators().await?,
+            forms: set.forms,
+            bounds: set.bounds,
+            regions,
+            tree,
+        });
+        *self.reference.lock().expect("reference lock") = Some((loaded, r.clone()));
+        Ok(r)
     }
 
     /// Every form with its filers, indicators and rules, in dataset order; and the outlier bounds.
@@ -539,6 +647,12 @@ impl Store {
         Ok(validate(&FilingContext { form, period, region_code: filer.region_code(), values: &values, history: &history, accumulation: &accumulation, bounds: &r.bounds }))
     }
 
+    /// One filing as stored.
+    pub async fn filing(&self, form: &str, filer: &str, period: Period) -> Result<Option<Filing>> {
+        let mut conn = self.pool.acquire().await?;
+        filing_in(&mut conn, form, filer, period).await
+    }
+
     /// Values typed in (web entry, `digecon filings set`): the same checks and writes as an import.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_filing_values(
@@ -550,6 +664,22 @@ impl Store {
         reason: &str,
         at: DateTime<Utc>,
         dry_run: bool,
+    ) -> std::result::Result<SaveSummary, CollectError> {
+        self.save_filing_values_expecting(form, period, entries, actor, reason, at, dry_run, None).await
+    }
+
+    /// [`Store::save_filing_values`] with an `If-Match` precondition.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_filing_values_expecting(
+        &self,
+        form: &str,
+        period: Period,
+        entries: &[(String, String, f64)],
+        actor: &Actor,
+        reason: &str,
+        at: DateTime<Utc>,
+        dry_run: bool,
+        expect: Option<&Expect>,
     ) -> std::result::Result<SaveSummary, CollectError> {
         let place = |filer: &str, ind: &str, col: &str| Location { file: "entry".into(), sheet: Some(filer.into()), row: None, column: Some(format!("{ind}{col}")) };
         let file = ImportFile {
@@ -572,7 +702,7 @@ impl Store {
                 })
                 .collect(),
         };
-        self.import_filing_file(&file, actor, reason, at, dry_run).await
+        self.import_filing_file_expecting(&file, actor, reason, at, dry_run, expect).await
     }
 
     /// Imports a read file: all or nothing. Checks the form and codes, the actor's right to file
@@ -586,6 +716,32 @@ impl Store {
         reason: &str,
         at: DateTime<Utc>,
         dry_run: bool,
+    ) -> std::result::Result<SaveSummary, CollectError> {
+        self.import_filing_file_expecting(file, actor, reason, at, dry_run, None).await
+    }
+
+    /// [`Store::import_filing_file`], refused with [`CollectError::Stale`] when `expect` names a
+    /// filer whose filing no longer has the ETag the writer read.
+    pub async fn import_filing_file_expecting(
+        &self,
+        file: &ImportFile,
+        actor: &Actor,
+        reason: &str,
+        at: DateTime<Utc>,
+        dry_run: bool,
+        expect: Option<&Expect>,
+    ) -> std::result::Result<SaveSummary, CollectError> {
+        self.retrying("filing import", move || self.import_once(file, actor, reason, at, dry_run, expect)).await
+    }
+
+    async fn import_once(
+        &self,
+        file: &ImportFile,
+        actor: &Actor,
+        reason: &str,
+        at: DateTime<Utc>,
+        dry_run: bool,
+        expect: Option<&Expect>,
     ) -> std::result::Result<SaveSummary, CollectError> {
         let r = self.reference().await?;
         let form = r.forms.iter().find(|f| f.code == file.form_code);
@@ -605,7 +761,16 @@ impl Store {
                 None => groups.push((v.filer.clone(), vec![v])),
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        // Lock every filing this import may write, in one order, before reading any of them:
+        // concurrent saves of one filing then read each other's values (the audit stays a chain)
+        // and never deadlock.
+        let mut locks: Vec<String> = groups.iter().map(|(f, _)| filing_lock(&form.code, f.code(), period)).collect();
+        locks.sort();
+        locks.dedup();
+        for k in &locks {
+            tx.lock(k).await?;
+        }
         let mut problems: Vec<Problem> = Vec::new();
         let mut summary = SaveSummary::default();
         struct Plan {
@@ -626,6 +791,7 @@ impl Store {
                 problems.push(Problem { location: first, message: format!("无权填报 / not in your data scope: {} {}", filer.kind(), filer.code()) });
                 continue;
             }
+            check_expect(&mut tx, filer.code(), existing.as_ref(), expect).await?;
             let mut changes = Vec::new();
             for v in vals {
                 match old.get(&v.indicator_code) {
@@ -691,7 +857,7 @@ impl Store {
             let from = plan.existing.as_ref().map(|f| f.state);
             let filing = match plan.existing {
                 Some(f) => {
-                    sqlx::query("UPDATE filings SET updated_at = $2 WHERE id = $1").bind(f.id).bind(&stamp).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE filings SET updated_at = $2, version = version + 1 WHERE id = $1").bind(f.id).bind(&stamp).execute(&mut *tx).await?;
                     f
                 }
                 None => {
@@ -699,6 +865,7 @@ impl Store {
                     create_filing(&mut tx, &form.code, &plan.filer, period, plan.next, &stamp).await?
                 }
             };
+            tx.touch(ChangeKind::Filing, &format!("{}/{}/{}", form.code, plan.filer.code(), period));
             let event = insert_event(&mut tx, filing.id, &stamp, actor, Action::Save, from, plan.next, reason).await?;
             for (ind, old, new) in &plan.changes {
                 if old.is_some() {
@@ -762,6 +929,42 @@ impl Store {
         explanations: &BTreeMap<String, String>,
         at: DateTime<Utc>,
     ) -> std::result::Result<Filing, CollectError> {
+        self.filing_action_expecting(form, filer, period, action, actor, comment, explanations, at, None).await
+    }
+
+    /// [`Store::filing_action`], refused with [`CollectError::Stale`] when the filing no longer
+    /// has the ETag in `expect`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn filing_action_expecting(
+        &self,
+        form: &str,
+        filer: &str,
+        period: Period,
+        action: Action,
+        actor: &Actor,
+        comment: &str,
+        explanations: &BTreeMap<String, String>,
+        at: DateTime<Utc>,
+        expect: Option<&str>,
+    ) -> std::result::Result<Filing, CollectError> {
+        let expect = expect.map(|etag| Expect { filer: filer.to_string(), etag: etag.to_string() });
+        let expect = expect.as_ref();
+        self.retrying("filing action", move || self.action_once(form, filer, period, action, actor, comment, explanations, at, expect)).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn action_once(
+        &self,
+        form: &str,
+        filer: &str,
+        period: Period,
+        action: Action,
+        actor: &Actor,
+        comment: &str,
+        explanations: &BTreeMap<String, String>,
+        at: DateTime<Utc>,
+        expect: Option<&Expect>,
+    ) -> std::result::Result<Filing, CollectError> {
         let r = self.reference().await?;
         let form = r.form(form)?;
         let filer = r.filer(form, filer)?;
@@ -769,8 +972,10 @@ impl Store {
             return Err(CollectError::Blocked(vec![format!("期间频率不符 / period {period} does not fit form {} ({})", form.code, form.frequency)]));
         }
         let stamp = ts(at);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        tx.lock(&filing_lock(&form.code, filer.code(), period)).await?;
         let existing = filing_in(&mut tx, &form.code, filer.code(), period).await?;
+        check_expect(&mut tx, filer.code(), existing.as_ref(), expect).await?;
         let state = existing.as_ref().map(|f| f.state);
         if action == Action::Save {
             return Err(CollectError::Blocked(vec!["保存请使用导入或录入 / save values with an import or an entry".into()]));
@@ -831,7 +1036,8 @@ impl Store {
             Action::Reopen => (filing.first_submitted_at.clone(), filing.submitted_at.clone(), None),
             _ => (filing.first_submitted_at.clone(), filing.submitted_at.clone(), filing.approved_at.clone()),
         };
-        sqlx::query("UPDATE filings SET state = $2, updated_at = $3, first_submitted_at = $4, submitted_at = $5, approved_at = $6 WHERE id = $1")
+        tx.touch(ChangeKind::Filing, &format!("{}/{}/{}", form.code, filer.code(), period));
+        sqlx::query("UPDATE filings SET state = $2, updated_at = $3, first_submitted_at = $4, submitted_at = $5, approved_at = $6, version = version + 1 WHERE id = $1")
             .bind(filing.id)
             .bind(next.as_str())
             .bind(&stamp)
@@ -874,6 +1080,7 @@ impl Store {
         }
         tx.commit().await?;
         let mut f = filing;
+        f.version += 1;
         f.state = next;
         f.updated_at = stamp;
         f.first_submitted_at = first;
@@ -1008,7 +1215,7 @@ fn parse_action(s: &str) -> Result<Action> {
 }
 
 /// Inserts the forms of a dataset (inside `init`'s transaction).
-pub(crate) async fn insert_forms(tx: &mut Transaction<'static, Any>, set: &FormSet) -> Result<()> {
+pub(crate) async fn insert_forms(tx: &mut WriteTx, set: &FormSet) -> Result<()> {
     for (pos, f) in set.forms.iter().enumerate() {
         sqlx::query(
             "INSERT INTO forms (code, name_zh, name_en, frequency, responsible_department, opens_days, due_days, closes_days,

@@ -112,7 +112,7 @@ impl Store {
         }
         let level: HashMap<&str, RegionLevel> = regions.iter().map(|r| (r.code.as_str(), r.level)).collect();
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
 
         // Everything stored at the generated periods, and every earlier value of this generator.
         let periods: BTreeSet<String> = observations.iter().map(|o| o.period.to_string()).collect();

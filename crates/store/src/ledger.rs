@@ -15,8 +15,9 @@ use digecon_ledger::{
     Contribution, ItemKey, KeyProject, LedgerItem, MonthlyReport, Problem, ProgressReport, ProjectKind, ProjectStatus,
     ProgressStatus, Subject,
 };
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{AssertSqlSafe, Row};
 
+use crate::write::{ChangeKind, WriteTx};
 use crate::{now, parse_stored, Result, Store, StoreError};
 
 /// Ledger tables, children first (the order they are emptied in).
@@ -275,7 +276,8 @@ impl Store {
     /// Stores a checked task ledger in one transaction, recorded by `by` now.
     pub async fn save_task_ledger(&self, ledger: &TaskLedger, by: &str) -> Result<()> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        tx.touch(ChangeKind::Ledger, "tasks");
         for r in &ledger.reports {
             save_report(&mut tx, r, by, &at).await?;
         }
@@ -292,7 +294,8 @@ impl Store {
     /// Stores a checked project ledger in one transaction, recorded by `by` now.
     pub async fn save_project_ledger(&self, ledger: &ProjectLedger, by: &str) -> Result<()> {
         let at = now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        tx.touch(ChangeKind::Ledger, "projects");
         for p in &ledger.projects {
             save_key_project(&mut tx, p, by, &at).await?;
         }
@@ -324,7 +327,9 @@ impl Store {
         let d = demo::generate(seed, &items, &regions, &departments)?;
         let at = now();
         let by = DEMO_RECORDER;
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.begin_write().await?;
+        tx.touch(ChangeKind::Ledger, "tasks");
+        tx.touch(ChangeKind::Ledger, "projects");
         if replace {
             for t in LEDGER_TABLES {
                 sqlx::query(AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await.map_err(StoreError::from)?;
@@ -347,7 +352,7 @@ impl Store {
     }
 }
 
-async fn save_report(tx: &mut Transaction<'static, Any>, r: &ProgressReport, by: &str, at: &str) -> Result<()> {
+async fn save_report(tx: &mut WriteTx, r: &ProgressReport, by: &str, at: &str) -> Result<()> {
     let (plan, kind, number, period) = (r.key.plan_id.as_str(), r.key.kind.as_str(), i64::from(r.key.number), r.period.to_string());
     sqlx::query(
         "INSERT INTO ledger_reports (plan_id, item_kind, number, period, department_code, status, percent, narrative,
@@ -411,7 +416,7 @@ async fn save_report(tx: &mut Transaction<'static, Any>, r: &ProgressReport, by:
     Ok(())
 }
 
-async fn save_contribution(tx: &mut Transaction<'static, Any>, key: &ItemKey, period: Period, c: &Contribution, by: &str, at: &str) -> Result<()> {
+async fn save_contribution(tx: &mut WriteTx, key: &ItemKey, period: Period, c: &Contribution, by: &str, at: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO ledger_contributions (plan_id, item_kind, number, period, department_code, narrative, synthetic, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -432,7 +437,7 @@ async fn save_contribution(tx: &mut Transaction<'static, Any>, key: &ItemKey, pe
     Ok(())
 }
 
-async fn save_problem(tx: &mut Transaction<'static, Any>, p: &Problem, by: &str, at: &str) -> Result<()> {
+async fn save_problem(tx: &mut WriteTx, p: &Problem, by: &str, at: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO ledger_problems (subject, raised_period, seq, department_code, text, resolved_period, resolution, synthetic, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -456,7 +461,7 @@ async fn save_problem(tx: &mut Transaction<'static, Any>, p: &Problem, by: &str,
     Ok(())
 }
 
-async fn save_key_project(tx: &mut Transaction<'static, Any>, p: &KeyProject, by: &str, at: &str) -> Result<()> {
+async fn save_key_project(tx: &mut WriteTx, p: &KeyProject, by: &str, at: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO key_projects (year, code, name, region_code, industry, kind, total_investment, planned_investment,
                                    start_period, end_period, lead_unit, status, synthetic, recorded_by, recorded_at)
@@ -488,7 +493,7 @@ async fn save_key_project(tx: &mut Transaction<'static, Any>, p: &KeyProject, by
     Ok(())
 }
 
-async fn save_monthly(tx: &mut Transaction<'static, Any>, m: &MonthlyReport, by: &str, at: &str) -> Result<()> {
+async fn save_monthly(tx: &mut WriteTx, m: &MonthlyReport, by: &str, at: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO key_project_reports (year, code, month, month_investment, ytd_investment, progress, synthetic, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)

@@ -4,7 +4,10 @@
 //! are 0/1 integers, timestamps RFC 3339 text. Each backend has its own versioned migrations
 //! (`migrations/sqlite`, `migrations/postgres`), identical except for identity columns.
 //! Every write that touches more than one row runs in one transaction: it lands whole or not at all.
+//! Writes go through [`write::WriteTx`] (one writer at a time on SQLite, retried conflicts on
+//! PostgreSQL, the change feed for caches); see `write.rs` and `changes.rs`.
 
+pub mod changes;
 pub mod collect;
 pub mod generated;
 pub mod ledger;
@@ -14,6 +17,8 @@ mod platform;
 mod reference;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
+pub mod write;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -22,7 +27,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions, Connection, Row};
 
 pub use observations::{ImportSummary, ObservationFilter, Revision};
+pub use changes::{ChangeEvent, Listener};
 pub use platform::{LoginRecord, OperationRecord, User};
+pub use write::{Change, ChangeKind, Transient, WriteTx};
 
 /// Which database is behind the pool; a few statements differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,12 +60,28 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A connection pool plus the backend it talks to.
-#[derive(Clone, Debug)]
+/// Connection pools plus the backend they talk to. Cheap to clone; clones share everything.
+#[derive(Clone)]
 pub struct Store {
+    /// Reads.
     pool: AnyPool,
+    /// Writes: one connection on SQLite (writers queue here), a separate pool on PostgreSQL so
+    /// a crowd of writers never starves readers of connections.
+    writer: AnyPool,
     backend: Backend,
+    tracker: changes::SharedTracker,
+    /// The collection catalogue with the `meta.loaded_at` it was read at.
+    reference: std::sync::Arc<std::sync::Mutex<Option<(String, std::sync::Arc<collect::Reference>)>>>,
 }
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+/// How long a write waits for another process's write lock on SQLite before it is retried.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -108,16 +131,41 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            // SQLite has one writer; a small pool avoids lock contention without starving readers.
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .connect_with(options)
-            .await?;
-        if backend == Backend::Sqlite {
-            // WAL lets the web server read while a filing is being written.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-        }
-        let store = Store { pool, backend };
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                // WAL is a property of the file: set it once, before the pools open.
+                let mut first = sqlx::AnyConnection::connect_with(&options).await?;
+                sqlx::query("PRAGMA journal_mode = WAL").execute(&mut first).await?;
+                first.close().await?;
+                let writer = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(std::time::Duration::from_secs(600))
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options.clone())
+                    .await?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(std::time::Duration::from_secs(60))
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options)
+                    .await?;
+                (pool, writer)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(std::time::Duration::from_secs(60))
+                    .connect_with(options.clone())
+                    .await?;
+                let writer = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(std::time::Duration::from_secs(600))
+                    .connect_with(options)
+                    .await?;
+                (pool, writer)
+            }
+        };
+        let store = Store { pool, writer, backend, tracker: Default::default(), reference: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -127,7 +175,7 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
+        migrator.run(&self.writer).await?;
         Ok(())
     }
 
@@ -141,6 +189,17 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
+    }
+
+    /// Copies the SQLite write-ahead log into the database file and empties it, so the `.db`
+    /// file alone holds every committed change (a CLI command does this before it exits).
+    /// Nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_all(&self.writer).await?;
+        }
+        Ok(())
     }
 
     /// What the database holds, for "refuse to overwrite" and status output.
@@ -215,6 +274,31 @@ async fn create_postgres_database_if_missing(url: &str) -> Result<()> {
         sqlx::query(AssertSqlSafe(format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))).execute(&mut conn).await?;
         tracing::info!(database = %name, "created PostgreSQL database");
     }
+    Ok(())
+}
+
+type ConnectFuture<'c> = std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<(), sqlx::Error>> + Send + 'c>>;
+
+/// Settings of every SQLite connection.
+fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _meta: sqlx::pool::PoolConnectionMetadata) -> ConnectFuture<'_> {
+    Box::pin(async move {
+        // A write that finds another process's write lock waits this long (then is retried).
+        sqlx::query(AssertSqlSafe(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"))).execute(&mut *conn).await?;
+        // NORMAL is durable in WAL mode except against power loss of the last commits; a
+        // checkpoint at the end of every CLI write (`Store::checkpoint`) keeps the .db file whole.
+        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+        Ok(())
+    })
+}
+
+/// Sets a `meta` value inside a write transaction.
+pub(crate) async fn set_meta_in(tx: &mut WriteTx, key: &str, value: &str) -> Result<()> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

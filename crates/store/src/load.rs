@@ -2,8 +2,9 @@
 
 use digecon_core::RegionLevel;
 use digecon_dataset::Dataset;
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use sqlx::AssertSqlSafe;
 
+use crate::write::{ChangeKind, WriteTx};
 use crate::{now, Result, Store, StoreError};
 
 /// Tables in dependency order (children last); wiped in reverse.
@@ -57,7 +58,9 @@ impl Store {
         if !counts.is_empty() && !replace {
             return Err(StoreError::NotEmpty(counts.to_string()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        // Everything a server derived from the old catalogue is void.
+        tx.touch(ChangeKind::Catalog, "");
         if replace {
             // Children first, so foreign keys hold at every step.
             for t in TABLES.iter().rev() {
@@ -70,7 +73,7 @@ impl Store {
     }
 }
 
-async fn insert_all(tx: &mut Transaction<'static, Any>, ds: &Dataset, progress: Progress<'_>) -> Result<()> {
+async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> Result<()> {
     let at = now();
     sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
         .bind("loaded_at")
@@ -271,7 +274,7 @@ fn depth(level: RegionLevel) -> u8 {
 }
 
 async fn insert_units(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     plan_id: &str,
     kind: &str,
     number: u32,

@@ -2,8 +2,10 @@
 
 use digecon_core::{Observation, Period, Source};
 use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::AnyConnection;
+use sqlx::{AssertSqlSafe, Row};
 
+use crate::write::{ChangeKind, WriteTx};
 use crate::{now, parse_stored, Result, Store};
 
 /// Which observations to read or delete; `None` = any.
@@ -80,27 +82,8 @@ fn where_clause(f: &ObservationFilter) -> (String, Vec<String>) {
 impl Store {
     /// Observations matching `filter`, in catalogue order: indicator, region, period.
     pub async fn observations(&self, filter: &ObservationFilter) -> Result<Vec<Observation>> {
-        let (cond, binds) = where_clause(filter);
-        let sql = format!(
-            "SELECT {} FROM observations o
-             JOIN indicators i ON i.code = o.indicator_code
-             JOIN regions r ON r.code = o.region_code{cond}
-             ORDER BY i.position, r.position, o.period",
-            columns!()
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let mut out = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        // Text order puts `2022-01` before `2022-Q1`; keep the chronological order of `Period`.
-        out.sort_by(|a, b| {
-            (a.indicator_code == b.indicator_code && a.region_code == b.region_code)
-                .then(|| a.period.cmp(&b.period))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-        Ok(out)
+        let mut conn = self.pool.acquire().await?;
+        read_matching(&mut conn, filter).await
     }
 
     /// The most recently changed observations, newest first, with their change time: what the
@@ -126,34 +109,41 @@ impl Store {
         reason: &str,
         dry_run: bool,
     ) -> Result<ImportSummary> {
-        let mut tx = self.pool.begin().await?;
-        let at = now();
-        let mut summary = ImportSummary::default();
-        for o in observations {
-            match upsert_in(&mut tx, o, &at, actor, reason).await? {
-                Change::Created => summary.created += 1,
-                Change::Updated => summary.updated += 1,
-                Change::Unchanged => summary.unchanged += 1,
+        self.retrying("import", move || async move {
+            let mut tx = self.begin_write().await?;
+            let at = now();
+            let mut summary = ImportSummary::default();
+            for o in observations {
+                match upsert_in(&mut tx, o, &at, actor, reason).await? {
+                    Change::Created => summary.created += 1,
+                    Change::Updated => summary.updated += 1,
+                    Change::Unchanged => summary.unchanged += 1,
+                }
             }
-        }
-        if dry_run {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
-        }
-        Ok(summary)
+            if dry_run {
+                tx.rollback().await?;
+            } else {
+                tx.commit().await?;
+            }
+            Ok(summary)
+        })
+        .await
     }
 
     /// Deletes the matching observations in one transaction; each deletion is kept as a revision.
     pub async fn delete_observations(&self, filter: &ObservationFilter, actor: &str, reason: &str) -> Result<u64> {
-        let doomed = self.observations(filter).await?;
-        let mut tx = self.pool.begin().await?;
-        let at = now();
-        for o in &doomed {
-            delete_in(&mut tx, o, &at, actor, reason).await?;
-        }
-        tx.commit().await?;
-        Ok(doomed.len() as u64)
+        self.retrying("delete", move || async move {
+            let mut tx = self.begin_write().await?;
+            // Read inside the write transaction, so what is deleted is what is recorded.
+            let doomed = read_matching(&mut tx, filter).await?;
+            let at = now();
+            for o in &doomed {
+                delete_in(&mut tx, o, &at, actor, reason).await?;
+            }
+            tx.commit().await?;
+            Ok(doomed.len() as u64)
+        })
+        .await
     }
 
     /// The change history of one observation, oldest first.
@@ -190,8 +180,33 @@ impl Store {
     }
 }
 
+/// Observations matching `filter`, in catalogue order: indicator, region, period.
+pub(crate) async fn read_matching(conn: &mut AnyConnection, filter: &ObservationFilter) -> Result<Vec<Observation>> {
+    let (cond, binds) = where_clause(filter);
+    let sql = format!(
+        "SELECT {} FROM observations o
+         JOIN indicators i ON i.code = o.indicator_code
+         JOIN regions r ON r.code = o.region_code{cond}
+         ORDER BY i.position, r.position, o.period",
+        columns!()
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    let mut out = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    // Text order puts `2022-01` before `2022-Q1`; keep the chronological order of `Period`.
+    out.sort_by(|a, b| {
+        (a.indicator_code == b.indicator_code && a.region_code == b.region_code)
+            .then(|| a.period.cmp(&b.period))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(out)
+}
+
 pub(crate) async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     o: &Observation,
     at: &str,
     actor: &str,
@@ -212,11 +227,12 @@ pub(crate) async fn insert(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    tx.touch(ChangeKind::Data, &o.indicator_code);
     record_revisions(tx, &[(None, Some(o))], at, actor, reason).await
 }
 
 async fn update(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     old: &Observation,
     new: &Observation,
     at: &str,
@@ -238,6 +254,7 @@ async fn update(
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    tx.touch(ChangeKind::Data, &new.indicator_code);
     record_revisions(tx, &[(Some(old), Some(new))], at, actor, reason).await
 }
 
@@ -250,7 +267,7 @@ pub(crate) enum Change {
 }
 
 /// The stored observation of one key, inside `tx`.
-pub(crate) async fn read_in(tx: &mut Transaction<'static, Any>, region: &str, indicator: &str, period: Period) -> Result<Option<Observation>> {
+pub(crate) async fn read_in(tx: &mut WriteTx, region: &str, indicator: &str, period: Period) -> Result<Option<Observation>> {
     let row = sqlx::query(concat!("SELECT ", columns!(), " FROM observations o WHERE o.region_code = $1 AND o.indicator_code = $2 AND o.period = $3"))
         .bind(region)
         .bind(indicator)
@@ -262,7 +279,7 @@ pub(crate) async fn read_in(tx: &mut Transaction<'static, Any>, region: &str, in
 
 /// Creates or updates one observation inside `tx`, recording the revision; an identical stored
 /// value is left alone. Every single-value write of the store goes through here.
-pub(crate) async fn upsert_in(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<Change> {
+pub(crate) async fn upsert_in(tx: &mut WriteTx, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<Change> {
     match read_in(tx, &o.region_code, &o.indicator_code, o.period).await? {
         None => {
             insert(tx, o, at, actor, reason).await?;
@@ -277,7 +294,7 @@ pub(crate) async fn upsert_in(tx: &mut Transaction<'static, Any>, o: &Observatio
 }
 
 /// Deletes one observation inside `tx`, keeping the deletion as a revision.
-pub(crate) async fn delete_in(tx: &mut Transaction<'static, Any>, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<()> {
+pub(crate) async fn delete_in(tx: &mut WriteTx, o: &Observation, at: &str, actor: &str, reason: &str) -> Result<()> {
     record_revisions(tx, &[(Some(o), None)], at, actor, reason).await?;
     sqlx::query("DELETE FROM observations WHERE region_code = $1 AND indicator_code = $2 AND period = $3")
         .bind(&o.region_code)
@@ -285,6 +302,7 @@ pub(crate) async fn delete_in(tx: &mut Transaction<'static, Any>, o: &Observatio
         .bind(o.period.to_string())
         .execute(&mut **tx)
         .await?;
+    tx.touch(ChangeKind::Data, &o.indicator_code);
     Ok(())
 }
 
@@ -298,7 +316,7 @@ fn values_list(rows: usize, cols: usize) -> String {
 
 /// Inserts `rows`, or overwrites the stored values of the same keys, in one statement; the caller
 /// decides which keys may be overwritten and records the revisions ([`record_revisions`]).
-pub(crate) async fn upsert_many(tx: &mut Transaction<'static, Any>, rows: &[&Observation], at: &str) -> Result<()> {
+pub(crate) async fn upsert_many(tx: &mut WriteTx, rows: &[&Observation], at: &str) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -324,6 +342,9 @@ pub(crate) async fn upsert_many(tx: &mut Transaction<'static, Any>, rows: &[&Obs
             .bind(at.to_string());
     }
     q.execute(&mut **tx).await?;
+    for o in rows {
+        tx.touch(ChangeKind::Data, &o.indicator_code);
+    }
     Ok(())
 }
 
@@ -333,7 +354,7 @@ pub(crate) async fn upsert_many(tx: &mut Transaction<'static, Any>, rows: &[&Obs
 /// rejects the next non-NULL `float8` ("incorrect binary data format"). Updates (no NULLs) stay
 /// cached, as they are the bulk of an import.
 pub(crate) async fn record_revisions(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     rows: &[(Option<&Observation>, Option<&Observation>)],
     at: &str,
     actor: &str,

@@ -4,6 +4,7 @@ use digecon_core::{Actor, Role};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::write::ChangeKind;
 use crate::{now, parse_stored, Result, Store};
 
 /// A user as stored. The password hash is a PHC string (argon2); hashing happens in the server.
@@ -81,7 +82,7 @@ impl Store {
         .bind(&u.password_hash)
         .bind(i64::from(u.active))
         .bind(now())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -99,16 +100,20 @@ impl Store {
     }
 
     pub async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
         let r = sqlx::query("UPDATE users SET password_hash = $2 WHERE username = $1")
             .bind(username)
             .bind(hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.touch(ChangeKind::Auth, &format!("user:{username}"));
+        tx.commit().await?;
         Ok(r.rows_affected() == 1)
     }
 
     pub async fn set_user_active(&self, username: &str, active: bool) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        tx.touch(ChangeKind::Auth, &format!("user:{username}"));
         let r = sqlx::query("UPDATE users SET active = $2 WHERE username = $1")
             .bind(username)
             .bind(i64::from(active))
@@ -131,27 +136,31 @@ impl Store {
         .bind(csrf)
         .bind(now())
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
 
-    /// The session's user and CSRF token, if the session exists, has not expired and its user is active.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+    /// The session's user, CSRF token and expiry, if the session exists, has not expired and its
+    /// user is active.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(User, String, String)>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, s.csrf_token FROM sessions s JOIN users u ON u.username = s.username
+            "SELECT {}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.username = s.username
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ));
         let row = sqlx::query(sql).bind(token_hash).bind(now()).fetch_optional(&self.pool).await?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(8)?))),
+            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(8)?, r.try_get(9)?))),
         }
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        tx.touch(ChangeKind::Auth, &format!("session:{token_hash}"));
+        tx.commit().await?;
         Ok(())
     }
 
@@ -162,7 +171,7 @@ impl Store {
             .bind(i64::from(success))
             .bind(message)
             .bind(now())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -194,8 +203,27 @@ impl Store {
             .bind(i64::from(status))
             .bind(ip)
             .bind(now())
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
+        Ok(())
+    }
+
+    /// Writes several operation-log rows in one transaction (`at` is set to now when empty).
+    pub async fn log_operations(&self, rows: &[OperationRecord]) -> Result<()> {
+        let at = now();
+        let mut tx = self.begin_write().await?;
+        for r in rows {
+            sqlx::query("INSERT INTO operation_log (username, method, path, status, ip, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&r.username)
+                .bind(&r.method)
+                .bind(&r.path)
+                .bind(i64::from(r.status))
+                .bind(&r.ip)
+                .bind(if r.at.is_empty() { &at } else { &r.at })
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

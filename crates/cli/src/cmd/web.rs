@@ -24,18 +24,22 @@ pub struct ServeArgs {
     /// 会话 Cookie 加 Secure（HTTPS 部署时）/ mark the session cookie Secure (when served over HTTPS)
     #[arg(long)]
     secure_cookie: bool,
+    /// 可信反向代理地址（可多次），其 X-Forwarded-For 视为客户端地址 / address of a trusted reverse proxy (repeatable): its X-Forwarded-For names the client
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    run_server(store, &a.addr, a.secure_cookie, None).await
+    let config = Config { secure_cookie: a.secure_cookie, trusted_proxies: a.trusted_proxies, ..Config::default() };
+    run_server(store, &a.addr, config, None).await
 }
 
-async fn run_server(store: Store, addr: &str, secure_cookie: bool, banner: Option<String>) -> anyhow::Result<()> {
+async fn run_server(store: Store, addr: &str, config: Config, banner: Option<String>) -> anyhow::Result<()> {
     if store.counts().await?.regions == 0 {
         bail!("数据库尚未初始化 / the database is empty; run `digecon init` first");
     }
-    let state = AppState::new(store, Config { secure_cookie, ..Config::default() }).await?;
+    let state = AppState::new(store, config).await?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("监听 / listening on {addr}"))?;
     let local = listener.local_addr()?;
     if let Some(b) = banner {
@@ -222,7 +226,7 @@ pub async fn demo(a: DemoArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let url = format!("http://{}/", a.addr);
-    run_server(store, &a.addr, false, Some(format!("{banner}\n打开 / open {url}"))).await
+    run_server(store, &a.addr, Config::default(), Some(format!("{banner}\n打开 / open {url}"))).await
 }
 
 /// Prints the OpenAPI document generated from the server's handlers.

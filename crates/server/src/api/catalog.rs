@@ -63,9 +63,11 @@ pub struct IndicatorDto {
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "catalog",
     responses((status = 200, body = Vec<IndicatorDto>), (status = 401, body = ErrorResponse)))]
 pub async fn indicators(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<IndicatorDto>>> {
-    let list = state.store.indicators().await?;
+    let list = state.catalog().await?;
     Ok(Json(
-        list.into_iter()
+        list.indicators
+            .iter()
+            .cloned()
             .map(|i| IndicatorDto {
                 code: i.code,
                 name_zh: i.name_zh,
@@ -96,9 +98,11 @@ pub struct DepartmentDto {
 #[utoipa::path(get, path = "/api/v1/departments", tag = "catalog",
     responses((status = 200, body = Vec<DepartmentDto>), (status = 401, body = ErrorResponse)))]
 pub async fn departments(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<DepartmentDto>>> {
-    let list = state.store.departments().await?;
+    let list = state.catalog().await?;
     Ok(Json(
-        list.into_iter()
+        list.departments
+            .iter()
+            .cloned()
             .map(|d| DepartmentDto {
                 code: d.code,
                 name_zh: d.name_zh,
@@ -127,9 +131,11 @@ pub struct PlanDto {
 #[utoipa::path(get, path = "/api/v1/plans", tag = "catalog",
     responses((status = 200, body = Vec<PlanDto>), (status = 401, body = ErrorResponse)))]
 pub async fn plans(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<PlanDto>>> {
-    let list = state.store.plans().await?;
+    let list = state.catalog().await?;
     Ok(Json(
-        list.into_iter()
+        list.plans
+            .iter()
+            .cloned()
             .map(|p| PlanDto {
                 id: p.id,
                 name_zh: p.name_zh,
@@ -196,7 +202,7 @@ pub async fn targets(
     auth: Auth,
     ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> ApiResult<Json<Vec<TargetDto>>> {
-    let list = state.store.targets(q.plan.as_deref()).await?;
+    let list = state.catalog().await?.targets_of(q.plan.as_deref());
     let a = &auth.actor;
     Ok(Json(
         list.into_iter()
@@ -229,7 +235,8 @@ fn work_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, unit
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "catalog", params(PlanQuery),
     responses((status = 200, body = Vec<TaskDto>), (status = 401, body = ErrorResponse)))]
 pub async fn tasks(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<PlanQuery>) -> ApiResult<Json<Vec<TaskDto>>> {
-    let plans = state.store.plans().await?;
+    let catalog = state.catalog().await?;
+    let plans = &catalog.plans;
     let region_of = |id: &str| plans.iter().find(|p| p.id == id).map(|p| p.region_code.as_str());
     let list = state.store.tasks(q.plan.as_deref()).await?;
     Ok(Json(
@@ -276,7 +283,8 @@ pub struct ProjectDto {
 #[utoipa::path(get, path = "/api/v1/projects", tag = "catalog", params(PlanQuery),
     responses((status = 200, body = Vec<ProjectDto>), (status = 401, body = ErrorResponse)))]
 pub async fn projects(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<PlanQuery>) -> ApiResult<Json<Vec<ProjectDto>>> {
-    let plans = state.store.plans().await?;
+    let catalog = state.catalog().await?;
+    let plans = &catalog.plans;
     let region_of = |id: &str| plans.iter().find(|p| p.id == id).map(|p| p.region_code.as_str());
     let list = state.store.projects(q.plan.as_deref()).await?;
     Ok(Json(

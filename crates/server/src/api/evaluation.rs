@@ -4,15 +4,18 @@
 //! sees every region's result; the raw indicator values under them stay within the caller's
 //! data scope, like every other observation.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::Json;
+use axum::response::Response;
 use digecon_core::RegionLevel;
 use digecon_evaluate::{evaluate, EvaluateError, Evaluation, Schemes};
 use digecon_store::ObservationFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::observations::{json_bytes, scope_key};
 use crate::auth::Auth;
+use crate::cache::Deps;
 use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -28,7 +31,7 @@ pub struct EvaluationQuery {
 /// 监测评价 / scores, ranks, tiers (梯队), rank change (进位), strengths and weaknesses of every city or county
 #[utoipa::path(get, path = "/api/v1/evaluation", tag = "data", params(EvaluationQuery),
     responses((status = 200, body = Evaluation), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<EvaluationQuery>) -> ApiResult<Json<Evaluation>> {
+pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<EvaluationQuery>) -> ApiResult<Response> {
     let mut v = Validator::default();
     let scope = match q.scope.as_deref().unwrap_or("city") {
         "city" => RegionLevel::City,
@@ -42,30 +45,61 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
         v.check((1990..=2100).contains(&y), "year", format!("年份超出范围 / year out of range: {y}"));
     }
     v.finish()?;
-    let indicators = state.store.indicators().await?;
-    let schemes = Schemes::embedded(&indicators).map_err(|e| ApiError::internal(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
-    let scheme = schemes.get(scope).ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?;
-    // Only the indicators the scheme reads (a store with microdata results holds many more).
-    let mut observations = Vec::new();
-    for code in scheme.wanted_indicators() {
-        observations.extend(state.store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
-    }
-    let (units, values) = digecon_evaluate::inputs(scheme, &state.regions, &observations);
-    let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
-        Some(y) => y,
-        None => return Err(ApiError::not_found(format!("{scope} evaluation: no values"))),
-    };
-    let mut result = match evaluate(scheme, &units, &values, year) {
-        Ok(r) => r,
-        Err(e @ EvaluateError::NoData { .. }) => return Err(ApiError::not_found(e.to_string())),
-        Err(e) => return Err(ApiError::internal(e)),
-    };
-    for u in &mut result.units {
-        if !auth.actor.can_see_region(&state.tree, &u.code) {
-            for i in &mut u.indicators {
-                i.value = None;
-            }
+    let catalog = state.catalog().await?;
+    let schemes = Schemes::embedded(&catalog.indicators).map_err(|e| ApiError::internal(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
+    let scheme = schemes.get(scope).ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?.clone();
+    let deps = Deps::Indicators(scheme.wanted_indicators());
+    let year = q.year.map(|y| y.to_string()).unwrap_or_default();
+    // The published result (every region's scores) is computed once for everybody; the raw
+    // values in it are then blanked outside each caller's scope.
+    let published = format!("eval|{scope}|{year}");
+    let st = state.clone();
+    let full_deps = deps.clone();
+    let full = move || async move {
+        // Only the indicators the scheme reads (a store with microdata results holds many more).
+        let mut observations = Vec::new();
+        for code in scheme.wanted_indicators() {
+            observations.extend(st.store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
         }
+        let (units, values) = digecon_evaluate::inputs(&scheme, &st.regions, &observations);
+        let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
+            Some(y) => y,
+            None => return Err(ApiError::not_found(format!("{scope} evaluation: no values"))),
+        };
+        let result: Evaluation = match evaluate(&scheme, &units, &values, year) {
+            Ok(r) => r,
+            Err(e @ EvaluateError::NoData { .. }) => return Err(ApiError::not_found(e.to_string())),
+            Err(e) => return Err(ApiError::internal(e)),
+        };
+        Ok(Bytes::from(serde_json::to_vec(&result).map_err(ApiError::internal)?))
+    };
+    if auth.actor.is_global() {
+        return Ok(json_bytes(state.cache.get_or_compute(published, &full_deps, full).await?));
     }
-    Ok(Json(result))
+    let key = format!("eval|{scope}|{year}|{}", scope_key(&auth.actor));
+    let (st, actor) = (state.clone(), auth.actor.clone());
+    let body = state
+        .cache
+        .get_or_compute(key, &deps, move || async move {
+            let body = st.cache.get_or_compute(published, &full_deps, full).await?;
+            let mut v: serde_json::Value = serde_json::from_slice(&body).map_err(ApiError::internal)?;
+            if let Some(units) = v.get_mut("units").and_then(|u| u.as_array_mut()) {
+                for u in units {
+                    let visible = u.get("code").and_then(|c| c.as_str()).is_some_and(|c| actor.can_see_region(&st.tree, c));
+                    if visible {
+                        continue;
+                    }
+                    if let Some(inds) = u.get_mut("indicators").and_then(|i| i.as_array_mut()) {
+                        for i in inds {
+                            if let Some(o) = i.as_object_mut() {
+                                o.insert("value".into(), serde_json::Value::Null);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(Bytes::from(serde_json::to_vec(&v).map_err(ApiError::internal)?))
+        })
+        .await?;
+    Ok(json_bytes(body))
 }

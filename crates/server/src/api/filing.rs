@@ -16,12 +16,12 @@ use digecon_collect::form::{local_date, Filer, Form};
 use digecon_collect::rule::Outcome;
 use digecon_collect::validate::Validation;
 use digecon_core::{Frequency, Period, Role};
-use digecon_store::collect::{AuditFilter, CollectError, FilingFilter, SaveSummary};
+use digecon_store::collect::{etag_of, AuditFilter, CollectError, Expect, FilingFilter, SaveSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult, ErrorResponse, FieldError, Validator};
+use crate::error::{ApiError, ApiResult, ConflictInfo, ErrorResponse, FieldError, Validator};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 
@@ -41,7 +41,11 @@ impl From<CollectError> for ApiError {
                 e
             }
             CollectError::NotFound(m) => ApiError::not_found(m),
-            CollectError::Store(s) => ApiError::internal(s),
+            CollectError::Stale(st) => ApiError::precondition_failed(
+                st.to_string(),
+                ConflictInfo { changed_by: st.changed_by, changed_at: st.changed_at, etag: st.etag },
+            ),
+            CollectError::Store(s) => ApiError::from(s),
         }
     }
 }
@@ -114,13 +118,12 @@ fn filer_dto(state: &AppState, departments: &[digecon_core::Department], f: &Fil
 #[utoipa::path(get, path = "/api/v1/forms", tag = "filing",
     responses((status = 200, body = Vec<FormDto>), (status = 401, body = ErrorResponse)))]
 pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<FormDto>>> {
-    let set = state.store.form_set().await?;
-    let indicators = state.store.indicators().await?;
-    let departments = state.store.departments().await?;
+    let catalog = state.catalog().await?;
+    let (indicators, departments) = (&catalog.indicators, &catalog.departments);
     let today = local_date(Utc::now());
     let mut out = Vec::new();
-    for f in set.forms {
-        let filers = f.expected_filers(&state.regions, &departments);
+    for f in catalog.forms.forms.iter().cloned() {
+        let filers = f.expected_filers(&state.regions, departments);
         // Forms nobody in your scope files are not yours to see.
         if !filers.iter().any(|x| can_view(&auth.actor, x, &state.tree)) {
             continue;
@@ -146,7 +149,7 @@ pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<
             my_filers: filers
                 .iter()
                 .filter(|x| !auth.actor.is_global() && is_filer(&auth.actor, x))
-                .map(|x| filer_dto(&state, &departments, x))
+                .map(|x| filer_dto(&state, departments, x))
                 .collect(),
             current_period: p.to_string(),
             opens: w.opens.to_string(),
@@ -211,12 +214,12 @@ pub async fn filings(State(state): State<AppState>, auth: Auth, ApiQuery(q): Api
         .store
         .filings(&FilingFilter { form: q.form, filer: q.filer, period, state: st.and_then(Result::ok) })
         .await?;
-    let departments = state.store.departments().await?;
+    let catalog = state.catalog().await?;
     Ok(Json(
         list.into_iter()
             .filter(|f| can_view(&auth.actor, &f.filer, &state.tree))
             .map(|f| FilingDto {
-                filer_name: filer_dto(&state, &departments, &f.filer).name_zh,
+                filer_name: filer_dto(&state, &catalog.departments, &f.filer).name_zh,
                 form_code: f.form_code,
                 filer_code: f.filer.code().to_string(),
                 region_code: f.filer.region_code().to_string(),
@@ -323,19 +326,21 @@ pub struct FilingDetailDto {
     pub can_approve: bool,
     pub can_return: bool,
     pub can_reopen: bool,
+    /// The filing's version, also sent as the `ETag` header: send it back in `If-Match` when
+    /// saving or acting, to be told (412) if someone changed the filing in between.
+    pub etag: String,
 }
 
-async fn resolve(state: &AppState, auth: &Auth, form: &str, filer: &str) -> ApiResult<(Form, Filer, Vec<digecon_core::Department>)> {
-    let set = state.store.form_set().await?;
-    let f = set.form(form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
-    let departments = state.store.departments().await?;
+async fn resolve(state: &AppState, auth: &Auth, form: &str, filer: &str) -> ApiResult<(Form, Filer, std::sync::Arc<crate::Catalog>)> {
+    let catalog = state.catalog().await?;
+    let f = catalog.forms.form(form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
     let fl = f
-        .filer(filer, &state.regions, &departments)
+        .filer(filer, &state.regions, &catalog.departments)
         .ok_or_else(|| ApiError::not_found(format!("filer {filer} of form {form}")))?;
     if !can_view(&auth.actor, &fl, &state.tree) {
         return Err(ApiError::forbidden(format!("filer {filer}")));
     }
-    Ok((f, fl, departments))
+    Ok((f, fl, catalog))
 }
 
 fn period_of(f: &Form, s: &str) -> ApiResult<Period> {
@@ -352,16 +357,21 @@ fn period_of(f: &Form, s: &str) -> ApiResult<Period> {
 }
 
 async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: &str) -> ApiResult<FilingDetailDto> {
-    let (f, fl, departments) = resolve(state, auth, form, filer).await?;
+    let (f, fl, catalog) = resolve(state, auth, form, filer).await?;
+    let departments = &catalog.departments;
     let p = period_of(&f, period)?;
-    let template = state.store.filing_template(&f.code, &[fl.code().to_string()], p).await?;
+    // The version first: values read after it are at least as new, so an ETag never vouches
+    // for values the user has not seen.
     let d = state.store.filing_detail(&f.code, fl.code(), p).await?;
+    let etag = etag_of(d.as_ref().map(|d| &d.filing));
+    let template = state.store.filing_template(&f.code, &[fl.code().to_string()], p).await?;
     let validation = state.store.filing_validation(&f.code, fl.code(), p).await?;
     let st = d.as_ref().map(|d| d.filing.state);
     let can = |a: Action| transition(a, st, &auth.actor, &fl, &state.tree, "x").is_ok();
     Ok(FilingDetailDto {
+        etag,
         form_code: f.code.clone(),
-        filer: filer_dto(state, &departments, &fl),
+        filer: filer_dto(state, departments, &fl),
         period: p.to_string(),
         state: st.map(|s| s.as_str().to_string()),
         due: template.due.to_string(),
@@ -406,13 +416,29 @@ async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: 
 /// 填报详情 / one filing: entry grid with last period's values, rule results, history, allowed actions
 #[utoipa::path(get, path = "/api/v1/filings/{form}/{filer}/{period}", tag = "filing",
     params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = FilingDetailDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+    responses((status = 200, body = FilingDetailDto, headers(("ETag" = String, description = "the filing's version: send it back in If-Match"))),
+              (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn filing(
     State(state): State<AppState>,
     auth: Auth,
     Path((form, filer, period)): Path<(String, String, String)>,
-) -> ApiResult<Json<FilingDetailDto>> {
-    Ok(Json(detail(&state, &auth, &form, &filer, &period).await?))
+) -> ApiResult<Response> {
+    Ok(with_etag(detail(&state, &auth, &form, &filer, &period).await?))
+}
+
+/// The detail as JSON with its `ETag` header.
+fn with_etag(d: FilingDetailDto) -> Response {
+    let etag = d.etag.clone();
+    let mut r = Json(d).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+/// The `If-Match` header, if any: the ETag the client read.
+fn if_match(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -432,6 +458,9 @@ pub struct SaveSummaryDto {
     pub warnings: Vec<String>,
     /// Outlier flags: shown, never blocking.
     pub outliers: Vec<String>,
+    /// After a single filing's save: its new ETag (for the next `If-Match`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub etag: String,
 }
 
 fn summary_dto(s: SaveSummary) -> SaveSummaryDto {
@@ -442,18 +471,21 @@ fn summary_dto(s: SaveSummary) -> SaveSummaryDto {
         rejected: s.rejected,
         warnings: s.warnings.iter().map(|(f, r)| format!("{f}: {r}")).collect(),
         outliers: s.outliers.iter().map(|(f, o)| format!("{f}: {o}")).collect(),
+        etag: String::new(),
     }
 }
 
 /// 保存填报值 / enter values (all or nothing; failed error rules reject the save with both sides' values)
 #[utoipa::path(put, path = "/api/v1/filings/{form}/{filer}/{period}/values", tag = "filing", request_body = SaveValues,
-    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
+    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path),
+           ("If-Match" = Option<String>, Header, description = "填报详情的 ETag / the filing's ETag as read: 412 if it changed since")),
     responses((status = 200, body = SaveSummaryDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
-              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+              (status = 409, body = ErrorResponse), (status = 412, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn save_values(
     State(state): State<AppState>,
     auth: Auth,
     Path((form, filer, period)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<SaveValues>,
 ) -> ApiResult<Json<SaveSummaryDto>> {
     let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
@@ -464,8 +496,11 @@ pub async fn save_values(
     let p = period_of(&f, &period)?;
     let entries: Vec<(String, String, f64)> = body.values.into_iter().map(|(i, v)| (fl.code().to_string(), i, v)).collect();
     let reason = body.reason.unwrap_or_else(|| "网页填报 / web entry".into());
-    let s = state.store.save_filing_values(&f.code, p, &entries, &auth.actor, &reason, Utc::now(), false).await?;
-    Ok(Json(summary_dto(s)))
+    let expect = if_match(&headers).map(|etag| Expect { filer: fl.code().to_string(), etag });
+    let s = state.store.save_filing_values_expecting(&f.code, p, &entries, &auth.actor, &reason, Utc::now(), false, expect.as_ref()).await?;
+    let mut dto = summary_dto(s);
+    dto.etag = etag_of(state.store.filing(&f.code, fl.code(), p).await?.as_ref());
+    Ok(Json(dto))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -490,12 +525,13 @@ pub async fn import(
     let name = std::path::Path::new(&q.filename).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let file = digecon_collect::import::read(&name, &body).map_err(CollectError::Rejected)?;
     // Out of scope is 403 for the whole upload, whatever else is wrong with the file.
-    if let Some(form) = state.store.form_set().await?.form(&file.form_code) {
-        let departments = state.store.departments().await?;
+    let catalog = state.catalog().await?;
+    if let Some(form) = catalog.forms.form(&file.form_code) {
+        let departments = &catalog.departments;
         let mut codes: Vec<&str> = file.values.iter().map(|v| v.filer_code.as_str()).collect();
         codes.dedup();
         for c in codes {
-            if let Some(fl) = form.filer(c, &state.regions, &departments) {
+            if let Some(fl) = form.filer(c, &state.regions, departments) {
                 if !is_filer(&auth.actor, &fl) {
                     return Err(ApiError::forbidden(format!("filer {c}")));
                 }
@@ -524,11 +560,10 @@ pub async fn template(
     Path(form): Path<String>,
     ApiQuery(q): ApiQuery<TemplateQuery>,
 ) -> ApiResult<Response> {
-    let set = state.store.form_set().await?;
-    let f = set.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
+    let catalog = state.catalog().await?;
+    let f = catalog.forms.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
     let p = period_of(&f, &q.period)?;
-    let departments = state.store.departments().await?;
-    let all = f.expected_filers(&state.regions, &departments);
+    let all = f.expected_filers(&state.regions, &catalog.departments);
     let chosen: Vec<String> = match &q.filers {
         Some(list) => list.split(',').map(str::to_string).collect(),
         None => all.iter().filter(|x| is_filer(&auth.actor, x)).map(|x| x.code().to_string()).collect(),
@@ -560,15 +595,18 @@ pub struct ActionRequest {
 
 /// 上报、审核、退回、重开 / submit, approve, return or reopen a filing
 #[utoipa::path(post, path = "/api/v1/filings/{form}/{filer}/{period}/actions", tag = "filing", request_body = ActionRequest,
-    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path)),
-    responses((status = 200, body = FilingDetailDto), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
-              (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+    params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path),
+           ("If-Match" = Option<String>, Header, description = "填报详情的 ETag / the filing's ETag as read: 412 if it changed since")),
+    responses((status = 200, body = FilingDetailDto, headers(("ETag" = String, description = "the filing's new version"))),
+              (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+              (status = 409, body = ErrorResponse), (status = 412, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn action(
     State(state): State<AppState>,
     auth: Auth,
     Path((form, filer, period)): Path<(String, String, String)>,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<ActionRequest>,
-) -> ApiResult<Json<FilingDetailDto>> {
+) -> ApiResult<Response> {
     // Scope first, so an outsider learns nothing from validation messages.
     let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
     let a = match req.action.as_str() {
@@ -584,11 +622,22 @@ pub async fn action(
         }
     };
     let p = period_of(&f, &period)?;
+    let expect = if_match(&headers);
     state
         .store
-        .filing_action(&f.code, fl.code(), p, a, &auth.actor, req.comment.as_deref().unwrap_or(""), &req.explanations.unwrap_or_default(), Utc::now())
+        .filing_action_expecting(
+            &f.code,
+            fl.code(),
+            p,
+            a,
+            &auth.actor,
+            req.comment.as_deref().unwrap_or(""),
+            &req.explanations.unwrap_or_default(),
+            Utc::now(),
+            expect.as_deref(),
+        )
         .await?;
-    Ok(Json(detail(&state, &auth, &form, &filer, &period).await?))
+    Ok(with_etag(detail(&state, &auth, &form, &filer, &period).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -639,8 +688,8 @@ pub async fn rates(
     if !matches!(auth.user.role, Role::Admin | Role::ProvinceOffice | Role::City | Role::Viewer) {
         return Err(ApiError::forbidden("filing rates are for reviewers"));
     }
-    let set = state.store.form_set().await?;
-    let f = set.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
+    let catalog = state.catalog().await?;
+    let f = catalog.forms.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
     let p = period_of(&f, &q.period)?;
     // One row for the actor's region, then one per child region (cities, or a city's counties).
     let root = if auth.actor.is_global() {
@@ -652,7 +701,7 @@ pub async fn rates(
     let mut groups = vec![root.clone()];
     groups.extend(state.tree.children(&root).iter().filter(|c| state.tree.level(c) != Some(digecon_core::RegionLevel::Zone)).cloned());
     let (rows, due) = state.store.filing_rates(&f.code, p, &groups, local_date(Utc::now())).await?;
-    let departments = state.store.departments().await?;
+    let departments = &catalog.departments;
     Ok(Json(RatesDto {
         form_code: f.code.clone(),
         period: p.to_string(),
@@ -671,7 +720,7 @@ pub async fn rates(
                 not_filed: r
                     .not_filed
                     .iter()
-                    .map(|n| NotFiledDto { filer: filer_dto(&state, &departments, &n.filer), state: n.state.map(|s| s.as_str().to_string()), overdue: n.overdue })
+                    .map(|n| NotFiledDto { filer: filer_dto(&state, departments, &n.filer), state: n.state.map(|s| s.as_str().to_string()), overdue: n.overdue })
                     .collect(),
                 region_code: r.region_code,
             })
@@ -711,11 +760,12 @@ pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQu
     let period = parse_period(&mut v, "period", q.period.as_deref());
     v.finish()?;
     let entries = state.store.audit(&AuditFilter { form: q.form, filer: q.filer, period, ..Default::default() }).await?;
-    let set = state.store.form_set().await?;
-    let departments = state.store.departments().await?;
+    let catalog = state.catalog().await?;
     let visible = |form: &str, filer: &str| {
-        set.form(form)
-            .and_then(|f| f.filer(filer, &state.regions, &departments))
+        catalog
+            .forms
+            .form(form)
+            .and_then(|f| f.filer(filer, &state.regions, &catalog.departments))
             .is_some_and(|fl| can_view(&auth.actor, &fl, &state.tree))
     };
     Ok(Json(

@@ -1,17 +1,18 @@
 //! Observations: filtered by indicator, region and period, always within the caller's scope;
 //! as JSON, CSV (the `digecon export` layout), XLSX or SDMX-CSV 2.0.
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use digecon_core::Period;
+use digecon_core::{Actor, Period};
 use digecon_dataset::{write_observations, ObservationRow};
 use digecon_store::ObservationFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Auth;
+use crate::cache::Deps;
 use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -93,10 +94,36 @@ pub async fn observations(
         }
     }
     let filter = ObservationFilter { indicator: q.indicator.clone(), region: q.region.clone(), period };
+    if format == "json" {
+        // The dashboard's read: answered from memory while no write has touched its indicator.
+        let deps = match &q.indicator {
+            Some(i) => Deps::Indicators(vec![i.clone()]),
+            None => Deps::AnyData,
+        };
+        let key = format!(
+            "obs|{}|{}|{}|{}",
+            scope_key(&auth.actor),
+            q.indicator.as_deref().unwrap_or("*"),
+            q.region.as_deref().unwrap_or("*"),
+            period.map(|p| p.to_string()).unwrap_or_default()
+        );
+        let (st, actor) = (state.clone(), auth.actor.clone());
+        let body = state
+            .cache
+            .get_or_compute(key, &deps, move || async move {
+                let mut obs = st.store.observations(&filter).await?;
+                obs.retain(|o| actor.can_see_region(&st.tree, &o.region_code));
+                let catalog = st.catalog().await?;
+                let rows: Vec<ObservationDto> = obs.iter().map(|o| dto(ObservationRow::new(o, &catalog.lookup))).collect();
+                Ok(Bytes::from(serde_json::to_vec(&rows).map_err(ApiError::internal)?))
+            })
+            .await?;
+        return Ok(json_bytes(body));
+    }
     let mut obs = state.store.observations(&filter).await?;
     obs.retain(|o| auth.actor.can_see_region(&state.tree, &o.region_code));
-    let catalog = state.store.catalog().await?;
-    let rows = obs.iter().map(|o| ObservationRow::new(o, &catalog));
+    let catalog = state.catalog().await?;
+    let rows = obs.iter().map(|o| ObservationRow::new(o, &catalog.lookup));
     let download = |bytes: Vec<u8>, mime: &str, ext: &str| -> Response {
         let name = format!("attachment; filename=\"digecon-observations.{ext}\"");
         ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, name)], bytes).into_response()
@@ -112,15 +139,28 @@ pub async fn observations(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
-        "sdmx" => download(
+        _ => download(
             digecon_report::sdmx::write(rows).map_err(ApiError::internal)?,
             "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8",
             "sdmx.csv",
         ),
-        _ => Json(rows.map(dto).collect::<Vec<_>>()).into_response(),
     })
 }
 
+/// Which regions' data a caller sees: everything, or one region's subtree. Cached responses
+/// filtered by scope are kept per scope.
+pub(crate) fn scope_key(actor: &Actor) -> String {
+    if actor.is_global() {
+        "*".into()
+    } else {
+        actor.region_code.clone().unwrap_or_default()
+    }
+}
+
+/// A finished JSON body.
+pub(crate) fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
 
 #[derive(Deserialize, IntoParams)]
 pub struct RecentQuery {
@@ -138,19 +178,28 @@ pub struct RecentDto {
 /// 最新数据 / the most recently changed observations in your scope: approved filings show here at once
 #[utoipa::path(get, path = "/api/v1/observations/recent", tag = "data", params(RecentQuery),
     responses((status = 200, body = Vec<RecentDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-pub async fn recent(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<RecentQuery>) -> ApiResult<Json<Vec<RecentDto>>> {
+pub async fn recent(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<RecentQuery>) -> ApiResult<Response> {
     let limit = q.limit.unwrap_or(20);
     let mut v = Validator::default();
     v.check((1..=200).contains(&limit), "limit", "应在 1 到 200 之间 / between 1 and 200");
     v.finish()?;
-    // Read a wider window and filter by scope, so a narrow scope still gets its own latest values.
-    let rows = state.store.recent_observations(limit * 50).await?;
-    let catalog = state.store.catalog().await?;
-    Ok(Json(
-        rows.into_iter()
-            .filter(|(o, _)| auth.actor.can_see_region(&state.tree, &o.region_code))
-            .take(limit as usize)
-            .map(|(o, at)| RecentDto { observation: dto(ObservationRow::new(&o, &catalog)), updated_at: at })
-            .collect(),
-    ))
+    let key = format!("recent|{}|{limit}", scope_key(&auth.actor));
+    let (st, actor) = (state.clone(), auth.actor.clone());
+    let body = state
+        .cache
+        .get_or_compute(key, &Deps::AnyData, move || async move {
+            // A narrow scope reads a wider window and filters, so it still gets its own latest values.
+            let window = if actor.is_global() { limit } else { limit * 50 };
+            let rows = st.store.recent_observations(window).await?;
+            let catalog = st.catalog().await?;
+            let out: Vec<RecentDto> = rows
+                .into_iter()
+                .filter(|(o, _)| actor.can_see_region(&st.tree, &o.region_code))
+                .take(limit as usize)
+                .map(|(o, at)| RecentDto { observation: dto(ObservationRow::new(&o, &catalog.lookup)), updated_at: at })
+                .collect();
+            Ok(Bytes::from(serde_json::to_vec(&out).map_err(ApiError::internal)?))
+        })
+        .await?;
+    Ok(json_bytes(body))
 }

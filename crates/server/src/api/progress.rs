@@ -1,14 +1,17 @@
 //! Target progress (the targets capability, `digecon-track`), as of a period, within scope.
 
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::Json;
-use digecon_core::Period;
+use axum::response::Response;
+use digecon_core::{Indicator, Period};
 use digecon_store::ObservationFilter;
 use digecon_track::{Inputs, Rules};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::observations::{json_bytes, scope_key};
 use crate::auth::Auth;
+use crate::cache::Deps;
 use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -52,47 +55,81 @@ pub async fn progress(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ProgressQuery>,
-) -> ApiResult<Json<Vec<ProgressDto>>> {
+) -> ApiResult<Response> {
     let mut v = Validator::default();
     let as_of = q.as_of.parse::<Period>();
     v.check(as_of.is_ok(), "as_of", "应为 2022、2022-Q3 或 2022-06 / expected 2022, 2022-Q3 or 2022-06");
     v.finish()?;
+    let as_of = as_of.unwrap();
     let a = &auth.actor;
-    let mut targets = state.store.targets(q.plan.as_deref()).await?;
+    let catalog = state.catalog().await?;
+    let mut targets = catalog.targets_of(q.plan.as_deref());
     targets.retain(|t| a.can_see_region(&state.tree, &t.region_code) || t.lead_units.iter().any(|d| a.acts_for_department(d)));
     // As of a date before a target's base year there is nothing to judge yet: leave it out
     // rather than fail the whole list.
-    let as_of = as_of.unwrap();
     targets.retain(|t| t.base_year.is_none_or(|b| b <= as_of.year()));
-    let inputs = Inputs {
-        plans: state.store.plans().await?,
-        indicators: state.store.indicators().await?,
-        targets,
-        observations: state.store.observations(&ObservationFilter::default()).await?,
-        references: Vec::new(),
-    };
-    let rows = digecon_track::progress(&inputs, as_of, &Rules::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|p| ProgressDto {
-                target_kind: p.target.kind(),
-                target_text: p.target.text.clone(),
-                latest_period: p.latest.as_ref().map(|l| l.period.to_string()),
-                latest_value: p.latest.as_ref().map(|l| l.value),
-                progress: p.measure.map(|m| m.display()),
-                status: p.status.code().to_string(),
-                attribute: p.attribute.map(|x| x.as_zh().to_string()),
-                expected_value: p.expected_value,
-                plan_id: p.plan_id,
-                region_code: p.region_code,
-                indicator_code: p.indicator_code,
-                indicator_name: p.indicator_name,
-                unit: p.unit,
-                base_year: p.base_year,
-                base_value: p.base_value,
-                target_year: p.target_year,
-                rule: p.rule,
-            })
-            .collect(),
-    ))
+    let deps = Deps::Indicators(read_indicators(&targets, &catalog.indicators));
+    let key = format!(
+        "progress|{}|{}|{as_of}|{}",
+        scope_key(a),
+        a.department_code.as_deref().unwrap_or(""),
+        q.plan.as_deref().unwrap_or("*")
+    );
+    let st = state.clone();
+    let body = state
+        .cache
+        .get_or_compute(key, &deps, move || async move {
+            let catalog = st.catalog().await?;
+            let inputs = Inputs {
+                plans: catalog.plans.clone(),
+                indicators: catalog.indicators.clone(),
+                targets,
+                observations: st.store.observations(&ObservationFilter::default()).await?,
+                references: Vec::new(),
+            };
+            let rows = digecon_track::progress(&inputs, as_of, &Rules::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let out: Vec<ProgressDto> = rows
+                .into_iter()
+                .map(|p| ProgressDto {
+                    target_kind: p.target.kind(),
+                    target_text: p.target.text.clone(),
+                    latest_period: p.latest.as_ref().map(|l| l.period.to_string()),
+                    latest_value: p.latest.as_ref().map(|l| l.value),
+                    progress: p.measure.map(|m| m.display()),
+                    status: p.status.code().to_string(),
+                    attribute: p.attribute.map(|x| x.as_zh().to_string()),
+                    expected_value: p.expected_value,
+                    plan_id: p.plan_id,
+                    region_code: p.region_code,
+                    indicator_code: p.indicator_code,
+                    indicator_name: p.indicator_name,
+                    unit: p.unit,
+                    base_year: p.base_year,
+                    base_value: p.base_value,
+                    target_year: p.target_year,
+                    rule: p.rule,
+                })
+                .collect();
+            Ok(Bytes::from(serde_json::to_vec(&out).map_err(ApiError::internal)?))
+        })
+        .await?;
+    Ok(json_bytes(body))
+}
+
+/// The indicators whose observations the progress of `targets` reads: theirs, and every
+/// indicator their formulas refer to, transitively.
+fn read_indicators(targets: &[digecon_core::Target], indicators: &[Indicator]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut todo: Vec<String> = targets.iter().map(|t| t.indicator_code.clone()).collect();
+    while let Some(code) = todo.pop() {
+        if out.contains(&code) {
+            continue;
+        }
+        if let Some(f) = indicators.iter().find(|i| i.code == code).and_then(|i| i.formula.as_ref()) {
+            todo.extend(f.references().into_iter().map(str::to_string));
+        }
+        out.push(code);
+    }
+    out.sort();
+    out
 }

@@ -185,6 +185,8 @@ pub struct OperationLogDto {
     responses((status = 200, body = Vec<OperationLogDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
 pub async fn operation_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<OperationLogDto>>> {
     auth.require(&[Role::Admin, Role::ProvinceOffice])?;
+    // Rows are written in batches; write what is queued before reading.
+    state.flush_operation_log().await;
     let rows = state.store.operation_log(500).await?;
     Ok(Json(
         rows.into_iter()

@@ -36,6 +36,10 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(db: TestDb) -> TestServer {
+        TestServer::start_with(db, Config::default()).await
+    }
+
+    pub async fn start_with(db: TestDb, config: Config) -> TestServer {
         let store = db.open().await;
         store.load_dataset(&Dataset::embedded().unwrap(), false, &mut |_, _, _| {}).await.unwrap();
         let hash = hash_password(PASSWORD).unwrap();
@@ -54,7 +58,7 @@ impl TestServer {
                 .await
                 .unwrap();
         }
-        let state = AppState::new(store.clone(), Config::default()).await.unwrap();
+        let state = AppState::new(store.clone(), config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
