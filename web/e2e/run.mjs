@@ -238,6 +238,52 @@ test('a county files a month from the Excel template; city and province approve;
   rmSync(tmp, { recursive: true, force: true })
 })
 
+test('two people edit one filing: the later save is refused with 已被他人修改 and the page reloads', async (demo) => {
+  const province = await signIn(demo, 'province')
+  const period = await province.evaluate(async () => (await (await fetch('/api/v1/forms')).json()).find((f) => f.code === 'JXDE-M').current_period)
+  const base = `/api/v1/filings/JXDE-M/360702/${period}`
+  // In-page calls as the UI makes them: CSRF token, and the ETag read in If-Match.
+  const call = (page, path, method, body) =>
+    page.evaluate(async ({ path, method, body }) => {
+      const me = await (await fetch('/api/v1/me')).json()
+      const etag = (await fetch(path.replace(/\/(values|actions)$/, ''))).headers.get('ETag')
+      const r = await fetch(path, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token, 'If-Match': etag }, body: JSON.stringify(body) })
+      return r.status
+    }, { path, method, body })
+  // The previous test approved the filing; the provincial office reopens it for a correction.
+  assert.equal(await call(province, `${base}/actions`, 'POST', { action: 'reopen', comment: 'e2e: 请核实 / please check' }), 200)
+
+  const alice = await signIn(demo, 'zhanggong')
+  await alice.click('[data-test=menu-filing]')
+  await alice.waitForSelector('[data-test=my-forms]')
+  await alice.click('[data-test=my-forms] >> text=JXDE-M')
+  await alice.waitForSelector('[data-test=entry-grid]')
+  const cell = alice.locator('[data-test=value-EIM_REV_YTD]').locator('xpath=descendant-or-self::input')
+  await alice.waitForFunction(() => [...document.querySelectorAll('[data-test=value-EIM_REV_YTD], [data-test=value-EIM_REV_YTD] input')].some((e) => e.value === '123.45'))
+
+  // A colleague of the same county saves first, in another browser.
+  const bob = await signIn(demo, 'zhanggong')
+  assert.equal(await call(bob, `${base}/values`, 'PUT', { values: { EIM_REV_YTD: 130.5 } }), 200)
+
+  // Alice saves what she typed over the version she read: refused, with who and when.
+  await cell.fill('140')
+  await alice.click('[data-test=save]')
+  await alice.locator('.conflict-dialog .el-button--primary').waitFor({ state: 'visible' })
+  const text = await alice.textContent('.conflict-dialog')
+  assert.match(text, /已被他人修改/, text)
+  assert.match(text, /zhanggong/, text)
+  await alice.screenshot({ path: join(artifacts, 'filing-changed-elsewhere.png'), fullPage: true })
+  await alice.locator('.conflict-dialog .el-button--primary').click()
+  await alice.waitForFunction(() => document.querySelector('[data-test=filing-message]')?.textContent.includes('已重新加载'))
+  await alice.screenshot({ path: join(artifacts, 'filing-reloaded.png'), fullPage: true })
+  // Reloaded: the colleague's value, not hers, and nothing of hers was written.
+  await alice.waitForFunction(() => [...document.querySelectorAll('[data-test=value-EIM_REV_YTD], [data-test=value-EIM_REV_YTD] input')].some((e) => e.value === '130.5'))
+  const audit = await alice.evaluate(async (p) => (await fetch(`/api/v1/audit?form=JXDE-M&filer=360702&period=${p}`)).json(), period)
+  const eim = audit.filter((e) => e.indicator_code === 'EIM_REV_YTD').map((e) => [e.old_value, e.new_value])
+  assert.deepEqual(eim, [[null, 123.45], [123.45, 130.5]])
+  for (const p of [province, alice, bob]) await p.context().close()
+})
+
 const demo = await startDemo()
 let failed = 0
 try {

@@ -12,11 +12,15 @@ export class ApiError extends Error {
     this.status = status
     this.code = error?.code
     this.fields = error?.fields || []
+    // 412: who changed the resource since it was read, when, and its ETag now.
+    this.conflict = error?.conflict || null
   }
 }
 
-export async function api(path, { method = 'GET', body, raw = false } = {}) {
+export async function api(path, { method = 'GET', body, raw = false, ifMatch } = {}) {
   const headers = {}
+  // Optimistic concurrency: the server answers 412 if the resource changed since it was read.
+  if (ifMatch) headers['If-Match'] = ifMatch
   // Files go as they are (an upload is the request body); everything else as JSON.
   const isForm = body instanceof FormData || body instanceof Blob
   if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json'

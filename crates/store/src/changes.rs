@@ -135,7 +135,7 @@ impl Store {
             let rows = sqlx::query("SELECT seq, kind, keys, at FROM change_feed WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(watermark)
                 .bind(BATCH)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.feed)
                 .await?;
             let mut feed = Vec::with_capacity(rows.len());
             for r in &rows {

@@ -805,6 +805,9 @@ impl Store {
             let state = existing.as_ref().map(|f| f.state);
             let next = match transition(Action::Save, state, actor, filer, &r.tree, "") {
                 Ok(n) => n,
+                // One filing that is locked (submitted, approved): a conflict with its state,
+                // answered like the actions answer it, not a problem of the values.
+                Err(d @ Denied::WrongState { .. }) if groups.len() == 1 => return Err(CollectError::Denied(d)),
                 Err(d) => {
                     problems.push(Problem { location: first, message: d.to_string() });
                     continue;

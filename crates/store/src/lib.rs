@@ -68,6 +68,9 @@ pub struct Store {
     /// Writes: one connection on SQLite (writers queue here), a separate pool on PostgreSQL so
     /// a crowd of writers never starves readers of connections.
     writer: AnyPool,
+    /// The change feed's reads: one connection of its own, so a server checking freshness never
+    /// queues behind heavy reads.
+    feed: AnyPool,
     backend: Backend,
     tracker: changes::SharedTracker,
     /// The collection catalogue with the `meta.loaded_at` it was read at.
@@ -131,7 +134,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
-        let (pool, writer) = match backend {
+        let (pool, writer, feed) = match backend {
             Backend::Sqlite => {
                 // WAL is a property of the file: set it once, before the pools open.
                 let mut first = sqlx::AnyConnection::connect_with(&options).await?;
@@ -147,9 +150,10 @@ impl Store {
                     .max_connections(4)
                     .acquire_timeout(std::time::Duration::from_secs(60))
                     .after_connect(sqlite_pragmas)
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
-                (pool, writer)
+                let feed = AnyPoolOptions::new().max_connections(1).after_connect(sqlite_pragmas).connect_lazy_with(options);
+                (pool, writer, feed)
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -160,12 +164,13 @@ impl Store {
                 let writer = AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(std::time::Duration::from_secs(600))
-                    .connect_with(options)
+                    .connect_with(options.clone())
                     .await?;
-                (pool, writer)
+                let feed = AnyPoolOptions::new().max_connections(1).connect_lazy_with(options);
+                (pool, writer, feed)
             }
         };
-        let store = Store { pool, writer, backend, tracker: Default::default(), reference: Default::default() };
+        let store = Store { pool, writer, feed, backend, tracker: Default::default(), reference: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -187,9 +192,20 @@ impl Store {
         &self.pool
     }
 
+    /// Checkpoints (SQLite) and closes the pools. Clones share the pools: they are closed too.
     pub async fn close(&self) {
+        if !self.writer.is_closed() {
+            if let Err(e) = self.checkpoint().await {
+                tracing::warn!(error = %e, "checkpoint before closing failed");
+            }
+        }
         self.pool.close().await;
         self.writer.close().await;
+        self.feed.close().await;
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.writer.is_closed()
     }
 
     /// Copies the SQLite write-ahead log into the database file and empties it, so the `.db`
@@ -290,6 +306,14 @@ fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, _meta: sqlx::pool::PoolConnect
         sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
         Ok(())
     })
+}
+
+/// Drops database `name` on the PostgreSQL server at `server` (`postgres://user@host:port`),
+/// closing its connections: for scratch databases of tests and benchmarks.
+pub async fn drop_postgres_database(server: &str, name: &str) -> Result<()> {
+    let mut c = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
+    sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", name.replace('"', "\"\"")))).execute(&mut c).await?;
+    Ok(())
 }
 
 /// Sets a `meta` value inside a write transaction.

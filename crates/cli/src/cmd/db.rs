@@ -31,6 +31,31 @@ impl DbArgs {
             Some(url) => Store::open_url(url, create).await,
             None => Store::open_sqlite(&self.db, create).await,
         };
-        store.with_context(|| format!("打开数据库 / opening {}", self.describe()))
+        let store = store.with_context(|| format!("打开数据库 / opening {}", self.describe()))?;
+        OPENED.lock().expect("opened stores").push(store.clone());
+        Ok(store)
     }
+}
+
+/// Every store a command opened, checkpointed and closed when it ends.
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps `store` to be checkpointed and closed when the command ends (stores opened other than
+/// through `DbArgs::open`).
+pub fn track(store: &Store) {
+    OPENED.lock().expect("opened stores").push(store.clone());
+}
+
+/// Moves the SQLite write-ahead log into the database file and closes every store the command
+/// opened.
+pub async fn close_all() -> anyhow::Result<()> {
+    let stores = std::mem::take(&mut *OPENED.lock().expect("opened stores"));
+    for s in stores {
+        if s.is_closed() {
+            continue; // the command closed it, which checkpoints
+        }
+        s.checkpoint().await.context("写入数据库文件 / checkpointing the database file")?;
+        s.close().await;
+    }
+    Ok(())
 }

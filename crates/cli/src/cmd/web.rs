@@ -178,6 +178,7 @@ const DEMO_USERS: &[(&str, &str, Role, Option<&str>, Option<&str>)] = &[
 
 pub async fn demo(a: DemoArgs) -> anyhow::Result<()> {
     let store = Store::open_sqlite(&a.db, true).await.with_context(|| format!("打开 / opening {}", a.db.display()))?;
+    super::db::track(&store);
     if store.counts().await?.regions == 0 {
         let ds = Dataset::embedded().context("内置数据集 / the built-in dataset")?;
         store.load_dataset(&ds, false, &mut |_, _, _| {}).await?;

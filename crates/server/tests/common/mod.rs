@@ -71,6 +71,19 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Another server on the same database: its own pools, caches and change-feed position, as a
+    /// second `digecon serve` process behind the same load balancer would have.
+    pub async fn second(&self, config: Config) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+        let store = Store::open_url(&self.db.url, false).await.unwrap();
+        let state = AppState::new(store, config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            digecon_server::serve(state, listener).await.unwrap();
+        });
+        (addr, task)
+    }
+
     pub fn anonymous(&self) -> Session {
         Session { client: Client::builder().cookie_store(true).build().unwrap(), base: self.url(""), csrf: None }
     }
@@ -94,6 +107,32 @@ pub struct Session {
 impl Session {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The same browser (cookies, CSRF token) talking to another server.
+    pub fn at(&self, addr: SocketAddr) -> Session {
+        Session { client: self.client.clone(), base: format!("http://{addr}"), csrf: self.csrf.clone() }
+    }
+
+    /// A request with extra headers; returns status, headers and the JSON body.
+    pub async fn send_with(&self, method: Method, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut req = self.client.request(method.clone(), self.url(path));
+        if method != Method::GET {
+            if let Some(t) = &self.csrf {
+                req = req.header("X-CSRF-Token", t);
+            }
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status();
+        let h = r.headers().clone();
+        let text = r.text().await.unwrap();
+        (status, h, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     /// Sends a request; state-changing ones carry the CSRF token when the session has one.
