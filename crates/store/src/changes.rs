@@ -51,6 +51,9 @@ struct Seen {
 #[derive(Default)]
 pub(crate) struct Tracker {
     listeners: RwLock<Vec<Listener>>,
+    /// Bumped by every catalogue change or reset applied: the store's own kept catalogue
+    /// (`Store::reference`) is void when it moves.
+    pub(crate) catalog_epoch: AtomicU64,
     seen: Mutex<Seen>,
     /// Tickets handed to `sync` callers, and the highest ticket served by a finished read.
     requested: AtomicU64,
@@ -60,6 +63,9 @@ pub(crate) struct Tracker {
 
 impl Tracker {
     fn emit(&self, event: ChangeEvent<'_>) {
+        if matches!(event, ChangeEvent::Reset | ChangeEvent::Change(Change { kind: ChangeKind::Catalog, .. })) {
+            self.catalog_epoch.fetch_add(1, Ordering::SeqCst);
+        }
         for l in self.listeners.read().expect("listeners lock").iter() {
             l(event);
         }

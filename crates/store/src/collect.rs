@@ -21,7 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::observations::upsert_in;
+use crate::observations::{upsert_batch_in, values_list};
 use crate::write::{ChangeKind, Transient, WriteTx};
 use crate::{parse_stored, Result, Store, StoreError};
 
@@ -171,6 +171,22 @@ pub struct FilingDetail {
     pub comments: Vec<FilingComment>,
 }
 
+/// What the entry page shows of one filing ([`Store::filing_view`]).
+#[derive(Debug, Clone)]
+pub struct FilingView {
+    /// `None`: nothing filed yet.
+    pub detail: Option<FilingDetail>,
+    pub rows: Vec<TemplateRow>,
+    pub due: NaiveDate,
+    pub validation: Validation,
+}
+
+impl FilingView {
+    pub fn etag(&self) -> String {
+        etag_of(self.detail.as_ref().map(|d| &d.filing))
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FilingFilter {
     pub form: Option<String>,
@@ -192,6 +208,8 @@ pub struct SaveSummary {
     pub warnings: Vec<(String, RuleResult)>,
     /// Outlier flags, by filer code: shown, never blocking.
     pub outliers: Vec<(String, OutlierFlag)>,
+    /// The new ETag of every filing written, by filer code.
+    pub etags: Vec<(String, String)>,
 }
 
 /// One line of the audit trail: a step of a filing, or a value change within a save.
@@ -414,6 +432,87 @@ fn filing_lock(form: &str, filer: &str, period: Period) -> String {
     format!("filing:{form}/{filer}/{period}")
 }
 
+/// One filing with its values, steps, value changes and comments, inside `tx`.
+async fn detail_in(tx: &mut AnyConnection, form: &str, filer: &str, period: Period) -> Result<Option<FilingDetail>> {
+    let Some(filing) = filing_in(tx, form, filer, period).await? else { return Ok(None) };
+    let values = values_in(tx, filing.id).await?;
+    let mut events = Vec::new();
+    for r in sqlx::query("SELECT id, at, actor, actor_role, action, from_state, to_state, comment FROM filing_events WHERE filing_id = $1 ORDER BY id")
+        .bind(filing.id)
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        let action: String = r.try_get(4)?;
+        let from: Option<String> = r.try_get(5)?;
+        let to: String = r.try_get(6)?;
+        events.push(FilingEvent {
+            id: r.try_get(0)?,
+            at: r.try_get(1)?,
+            actor: r.try_get(2)?,
+            actor_role: r.try_get(3)?,
+            action: parse_action(&action)?,
+            from_state: from.map(|s| parse_stored("filing_events.from_state", &s)).transpose()?,
+            to_state: parse_stored("filing_events.to_state", &to)?,
+            comment: r.try_get(7)?,
+        });
+    }
+    let mut changes = Vec::new();
+    for r in sqlx::query(
+        "SELECT event_id, indicator_code, old_value, new_value, at, actor, reason FROM filing_value_changes WHERE filing_id = $1 ORDER BY id",
+    )
+    .bind(filing.id)
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        changes.push(ValueChange {
+            event_id: r.try_get(0)?,
+            indicator_code: r.try_get(1)?,
+            old_value: r.try_get(2)?,
+            new_value: r.try_get(3)?,
+            at: r.try_get(4)?,
+            actor: r.try_get(5)?,
+            reason: r.try_get(6)?,
+        });
+    }
+    let mut comments = Vec::new();
+    for r in sqlx::query("SELECT at, actor, rule_code, text FROM filing_comments WHERE filing_id = $1 ORDER BY id")
+        .bind(filing.id)
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        comments.push(FilingComment { at: r.try_get(0)?, actor: r.try_get(1)?, rule_code: r.try_get(2)?, text: r.try_get(3)? });
+    }
+    Ok(Some(FilingDetail { filing, values, events, changes, comments }))
+}
+
+
+/// The entry rows of one filer's filing: each indicator of the form with its value and last
+/// period's stored value.
+fn template_rows(r: &Reference, form: &Form, filer: &Filer, period: Period, values: &BTreeMap<String, f64>, history: &HashMap<String, BTreeMap<Period, f64>>) -> Vec<TemplateRow> {
+    let name = match filer {
+        Filer::Region { code } => r.regions.iter().find(|x| &x.code == code).map(|x| x.name_zh.clone()),
+        Filer::Department { code, .. } => r.departments.iter().find(|x| &x.code == code).map(|x| x.name_zh.clone()),
+    }
+    .unwrap_or_default();
+    form.indicators
+        .iter()
+        .map(|fi| {
+            let ind = r.indicators.iter().find(|i| i.code == fi.indicator_code);
+            TemplateRow {
+                filer: filer.clone(),
+                filer_name: name.clone(),
+                indicator_code: fi.indicator_code.clone(),
+                indicator_name: ind.map(|i| i.name_zh.clone()).unwrap_or_default(),
+                unit: ind.map(|i| i.unit.clone()).unwrap_or_default(),
+                decimals: fi.decimals,
+                required: fi.required,
+                previous: history.get(&fi.indicator_code).and_then(|s| s.get(&period.prev())).copied(),
+                value: values.get(&fi.indicator_code).copied(),
+            }
+        })
+        .collect()
+}
+
 fn window_problem(form: &Form, period: Period, at: DateTime<Utc>) -> Option<String> {
     let w = form.window.dates(period);
     match w.position(local_date(at)) {
@@ -430,13 +529,13 @@ fn window_problem(form: &Form, period: Period, at: DateTime<Utc>) -> Option<Stri
 }
 
 impl Store {
-    /// The catalogue a collection operation checks against. Only a dataset load changes it, and
-    /// every load stamps `meta.loaded_at`, so one small read tells whether the kept copy is
-    /// current (a save no longer reads the whole catalogue).
+    /// The catalogue a collection operation checks against, read once and kept: only a dataset
+    /// load changes it, and a load voids the kept copy through the change feed (in this process
+    /// at once; a server applies other processes' loads before every request).
     async fn reference(&self) -> Result<std::sync::Arc<Reference>> {
-        let loaded = self.meta("loaded_at").await?.unwrap_or_default();
-        if let Some((stamp, r)) = &*self.reference.lock().expect("reference lock") {
-            if *stamp == loaded {
+        let epoch = self.catalog_epoch();
+        if let Some((e, r)) = &*self.reference.lock().expect("reference lock") {
+            if *e == epoch {
                 return Ok(r.clone());
             }
         }
@@ -451,7 +550,8 @@ impl Store {
             regions,
             tree,
         });
-        *self.reference.lock().expect("reference lock") = Some((loaded, r.clone()));
+        // Read before the catalogue: a load in between leaves this copy already stale.
+        *self.reference.lock().expect("reference lock") = Some((epoch, r.clone()));
         Ok(r)
     }
 
@@ -578,56 +678,28 @@ impl Store {
     /// One filing with its values, steps, value changes and comments.
     pub async fn filing_detail(&self, form: &str, filer: &str, period: Period) -> Result<Option<FilingDetail>> {
         let mut tx = self.pool.begin().await?;
-        let Some(filing) = filing_in(&mut tx, form, filer, period).await? else { return Ok(None) };
-        let values = values_in(&mut tx, filing.id).await?;
-        let mut events = Vec::new();
-        for r in sqlx::query("SELECT id, at, actor, actor_role, action, from_state, to_state, comment FROM filing_events WHERE filing_id = $1 ORDER BY id")
-            .bind(filing.id)
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            let action: String = r.try_get(4)?;
-            let from: Option<String> = r.try_get(5)?;
-            let to: String = r.try_get(6)?;
-            events.push(FilingEvent {
-                id: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                actor_role: r.try_get(3)?,
-                action: parse_action(&action)?,
-                from_state: from.map(|s| parse_stored("filing_events.from_state", &s)).transpose()?,
-                to_state: parse_stored("filing_events.to_state", &to)?,
-                comment: r.try_get(7)?,
-            });
-        }
-        let mut changes = Vec::new();
-        for r in sqlx::query(
-            "SELECT event_id, indicator_code, old_value, new_value, at, actor, reason FROM filing_value_changes WHERE filing_id = $1 ORDER BY id",
-        )
-        .bind(filing.id)
-        .fetch_all(&mut *tx)
-        .await?
-        {
-            changes.push(ValueChange {
-                event_id: r.try_get(0)?,
-                indicator_code: r.try_get(1)?,
-                old_value: r.try_get(2)?,
-                new_value: r.try_get(3)?,
-                at: r.try_get(4)?,
-                actor: r.try_get(5)?,
-                reason: r.try_get(6)?,
-            });
-        }
-        let mut comments = Vec::new();
-        for r in sqlx::query("SELECT at, actor, rule_code, text FROM filing_comments WHERE filing_id = $1 ORDER BY id")
-            .bind(filing.id)
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            comments.push(FilingComment { at: r.try_get(0)?, actor: r.try_get(1)?, rule_code: r.try_get(2)?, text: r.try_get(3)? });
-        }
+        let d = detail_in(&mut tx, form, filer, period).await?;
         tx.commit().await?;
-        Ok(Some(FilingDetail { filing, values, events, changes, comments }))
+        Ok(d)
+    }
+
+    /// Everything the entry page shows of one filing, read in one transaction: the filing with
+    /// its history (and so its ETag), the entry rows with last period's values, and the rule
+    /// results as it stands.
+    pub async fn filing_view(&self, form: &str, filer: &str, period: Period) -> std::result::Result<FilingView, CollectError> {
+        let r = self.reference().await?;
+        let form = r.form(form)?;
+        let filer = r.filer(form, filer)?;
+        let mut tx = self.pool.begin().await?;
+        let detail = detail_in(&mut tx, &form.code, filer.code(), period).await?;
+        let history = history_in(&mut tx, filer.region_code()).await?;
+        tx.commit().await?;
+        let values = detail.as_ref().map(|d| d.values.clone()).unwrap_or_default();
+        let rows = template_rows(&r, form, &filer, period, &values, &history);
+        let acc = r.accumulation();
+        let accumulation = |c: &str| acc.get(c).copied().unwrap_or(Accumulation::Period);
+        let validation = validate(&FilingContext { form, period, region_code: filer.region_code(), values: &values, history: &history, accumulation: &accumulation, bounds: &r.bounds });
+        Ok(FilingView { detail, rows, due: form.window.dates(period).due, validation })
     }
 
     /// Rules, required values and outlier flags of a filing as it stands.
@@ -858,57 +930,57 @@ impl Store {
         }
         for plan in plans {
             let from = plan.existing.as_ref().map(|f| f.state);
-            let filing = match plan.existing {
+            let (filing, version) = match plan.existing {
                 Some(f) => {
                     sqlx::query("UPDATE filings SET updated_at = $2, version = version + 1 WHERE id = $1").bind(f.id).bind(&stamp).execute(&mut *tx).await?;
-                    f
+                    let v = f.version + 1;
+                    (f, v)
                 }
                 None => {
                     summary.filings_created += 1;
-                    create_filing(&mut tx, &form.code, &plan.filer, period, plan.next, &stamp).await?
+                    (create_filing(&mut tx, &form.code, &plan.filer, period, plan.next, &stamp).await?, 1)
                 }
             };
+            summary.etags.push((plan.filer.code().to_string(), Filing { version, ..filing.clone() }.etag()));
             tx.touch(ChangeKind::Filing, &format!("{}/{}/{}", form.code, plan.filer.code(), period));
             let event = insert_event(&mut tx, filing.id, &stamp, actor, Action::Save, from, plan.next, reason).await?;
-            for (ind, old, new) in &plan.changes {
-                if old.is_some() {
-                    sqlx::query("UPDATE filing_values SET value = $3, updated_at = $4, updated_by = $5 WHERE filing_id = $1 AND indicator_code = $2")
-                        .bind(filing.id)
-                        .bind(ind)
-                        .bind(*new)
-                        .bind(&stamp)
-                        .bind(&actor.username)
-                        .execute(&mut *tx)
-                        .await?;
-                } else {
-                    sqlx::query("INSERT INTO filing_values (filing_id, indicator_code, value, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(filing.id)
-                        .bind(ind)
-                        .bind(*new)
-                        .bind(&stamp)
-                        .bind(&actor.username)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(
-                    "INSERT INTO filing_value_changes (filing_id, event_id, indicator_code, old_value, new_value, at, actor, reason)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(filing.id)
-                .bind(event)
-                .bind(ind)
-                .bind(*old)
-                .bind(*new)
-                .bind(&stamp)
-                .bind(&actor.username)
-                .bind(reason)
-                .persistent(old.is_some())
-                .execute(&mut *tx)
-                .await?;
-                let o = filed_observation(form, &filing, ind, *new, ObservationStatus::Provisional);
-                // In the filing's own transaction; the revision is recorded as for every store write.
-                upsert_in(&mut tx, &o, &stamp, &actor.username, reason).await?;
+            // One statement per table, whatever the number of values: on SQLite each statement
+            // is a round trip to the database thread while every other writer waits.
+            let n = plan.changes.len();
+            let sql = format!(
+                "INSERT INTO filing_values (filing_id, indicator_code, value, updated_at, updated_by) VALUES {}
+                 ON CONFLICT (filing_id, indicator_code) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
+                     updated_by = excluded.updated_by",
+                values_list(n, 5)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (ind, _, new) in &plan.changes {
+                q = q.bind(filing.id).bind(ind.clone()).bind(*new).bind(stamp.clone()).bind(actor.username.clone());
             }
+            q.execute(&mut *tx).await?;
+            let sql = format!(
+                "INSERT INTO filing_value_changes (filing_id, event_id, indicator_code, old_value, new_value, at, actor, reason) VALUES {}",
+                values_list(n, 8)
+            );
+            // A NULL double must not be cached (see observations::record_revisions).
+            let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(plan.changes.iter().all(|(_, old, _)| old.is_some()));
+            for (ind, old, new) in &plan.changes {
+                q = q
+                    .bind(filing.id)
+                    .bind(event)
+                    .bind(ind.clone())
+                    .bind(*old)
+                    .bind(*new)
+                    .bind(stamp.clone())
+                    .bind(actor.username.clone())
+                    .bind(reason.to_string());
+            }
+            q.execute(&mut *tx).await?;
+            // The filed values are observations too, provisional until approved; each change is a
+            // revision like every store write.
+            let observations: Vec<Observation> =
+                plan.changes.iter().map(|(ind, _, new)| filed_observation(form, &filing, ind, *new, ObservationStatus::Provisional)).collect();
+            upsert_batch_in(&mut tx, &observations, &stamp, &actor.username, reason).await?;
         }
         if dry_run {
             tx.rollback().await?;
@@ -1076,10 +1148,8 @@ impl Store {
             _ => None,
         };
         if let Some((status, why)) = status {
-            for (ind, v) in &values {
-                let o = filed_observation(form, &filing, ind, *v, status);
-                upsert_in(&mut tx, &o, &stamp, &actor.username, why).await?;
-            }
+            let observations: Vec<Observation> = values.iter().map(|(ind, v)| filed_observation(form, &filing, ind, *v, status)).collect();
+            upsert_batch_in(&mut tx, &observations, &stamp, &actor.username, why).await?;
         }
         tx.commit().await?;
         let mut f = filing;
@@ -1129,30 +1199,12 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut rows = Vec::new();
         for filer in &chosen {
-            let name = match filer {
-                Filer::Region { code } => r.regions.iter().find(|x| &x.code == code).map(|x| x.name_zh.clone()),
-                Filer::Department { code, .. } => r.departments.iter().find(|x| &x.code == code).map(|x| x.name_zh.clone()),
-            }
-            .unwrap_or_default();
             let values = match filing_in(&mut tx, &form.code, filer.code(), period).await? {
                 Some(f) => values_in(&mut tx, f.id).await?,
                 None => BTreeMap::new(),
             };
             let history = history_in(&mut tx, filer.region_code()).await?;
-            for fi in &form.indicators {
-                let ind = r.indicators.iter().find(|i| i.code == fi.indicator_code);
-                rows.push(TemplateRow {
-                    filer: filer.clone(),
-                    filer_name: name.clone(),
-                    indicator_code: fi.indicator_code.clone(),
-                    indicator_name: ind.map(|i| i.name_zh.clone()).unwrap_or_default(),
-                    unit: ind.map(|i| i.unit.clone()).unwrap_or_default(),
-                    decimals: fi.decimals,
-                    required: fi.required,
-                    previous: history.get(&fi.indicator_code).and_then(|s| s.get(&period.prev())).copied(),
-                    value: values.get(&fi.indicator_code).copied(),
-                });
-            }
+            rows.extend(template_rows(&r, form, filer, period, &values, &history));
         }
         tx.commit().await?;
         Ok(Template {

@@ -73,8 +73,8 @@ pub struct Store {
     feed: AnyPool,
     backend: Backend,
     tracker: changes::SharedTracker,
-    /// The collection catalogue with the `meta.loaded_at` it was read at.
-    reference: std::sync::Arc<std::sync::Mutex<Option<(String, std::sync::Arc<collect::Reference>)>>>,
+    /// The collection catalogue with the catalogue epoch it was read at.
+    reference: std::sync::Arc<std::sync::Mutex<Option<(u64, std::sync::Arc<collect::Reference>)>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -173,6 +173,11 @@ impl Store {
         let store = Store { pool, writer, feed, backend, tracker: Default::default(), reference: Default::default() };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Changes whenever a catalogue change (a dataset load) or a feed reset was applied.
+    pub(crate) fn catalog_epoch(&self) -> u64 {
+        self.tracker.catalog_epoch.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     async fn migrate(&self) -> Result<()> {

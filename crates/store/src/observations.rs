@@ -306,8 +306,50 @@ pub(crate) async fn delete_in(tx: &mut WriteTx, o: &Observation, at: &str, actor
     Ok(())
 }
 
+/// Creates or updates `observations` inside `tx` in three statements (read the stored ones,
+/// write the changed ones, record their revisions); identical stored values are left alone.
+/// The keys must be distinct.
+pub(crate) async fn upsert_batch_in(tx: &mut WriteTx, observations: &[Observation], at: &str, actor: &str, reason: &str) -> Result<Vec<Change>> {
+    if observations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys = (0..observations.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect::<Vec<_>>().join(", ");
+    let sql = format!(concat!("SELECT ", columns!(), " FROM observations o WHERE (o.region_code, o.indicator_code, o.period) IN ({})"), keys);
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for o in observations {
+        q = q.bind(o.region_code.clone()).bind(o.indicator_code.clone()).bind(o.period.to_string());
+    }
+    let stored: std::collections::HashMap<(String, String, Period), Observation> = q
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| from_row(r).map(|o| ((o.region_code.clone(), o.indicator_code.clone(), o.period), o)))
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(observations.len());
+    let mut write: Vec<&Observation> = Vec::new();
+    let mut revisions: Vec<(Option<&Observation>, Option<&Observation>)> = Vec::new();
+    for o in observations {
+        match stored.get(&(o.region_code.clone(), o.indicator_code.clone(), o.period)) {
+            None => {
+                out.push(Change::Created);
+                write.push(o);
+                revisions.push((None, Some(o)));
+            }
+            Some(old) if old == o => out.push(Change::Unchanged),
+            Some(old) => {
+                out.push(Change::Updated);
+                write.push(o);
+                revisions.push((Some(old), Some(o)));
+            }
+        }
+    }
+    upsert_many(tx, &write, at).await?;
+    record_revisions(tx, &revisions, at, actor, reason).await?;
+    Ok(out)
+}
+
 /// `($1, $2, …), ($k+1, …)` for `rows` rows of `cols` parameters.
-fn values_list(rows: usize, cols: usize) -> String {
+pub(crate) fn values_list(rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| format!("({})", (1..=cols).map(|c| format!("${}", r * cols + c)).collect::<Vec<_>>().join(", ")))
         .collect::<Vec<_>>()

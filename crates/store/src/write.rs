@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use sqlx::AnyConnection;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use crate::{now, Backend, Result, Store, StoreError};
 
@@ -151,18 +151,19 @@ impl WriteTx {
 }
 
 async fn append_feed(conn: &mut AnyConnection, changes: &Pending, at: &str) -> Result<Vec<Change>> {
-    let mut out = Vec::new();
-    for (kind, keys) in &changes.kinds {
-        let keys: Vec<String> = keys.iter().cloned().collect();
-        let row = sqlx::query("INSERT INTO change_feed (at, kind, keys) VALUES ($1, $2, $3) RETURNING seq")
-            .bind(at)
-            .bind(kind.as_str())
-            .bind(keys.join("\n"))
-            .fetch_one(&mut *conn)
-            .await?;
-        out.push(Change { seq: row.try_get(0)?, kind: *kind, keys });
+    if changes.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    // One statement for every kind touched; numbers come back in insertion order.
+    let rows: Vec<(ChangeKind, Vec<String>)> = changes.kinds.iter().map(|(k, keys)| (*k, keys.iter().cloned().collect())).collect();
+    let values = (0..rows.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect::<Vec<_>>().join(", ");
+    let mut q = sqlx::query(AssertSqlSafe(format!("INSERT INTO change_feed (at, kind, keys) VALUES {values} RETURNING seq")));
+    for (kind, keys) in &rows {
+        q = q.bind(at.to_string()).bind(kind.as_str()).bind(keys.join("\n"));
+    }
+    let mut seqs: Vec<i64> = q.fetch_all(&mut *conn).await?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+    seqs.sort_unstable();
+    Ok(rows.into_iter().zip(seqs).map(|((kind, keys), seq)| Change { seq, kind, keys }).collect())
 }
 
 /// Whether an error is a passing conflict between concurrent writers, worth retrying.

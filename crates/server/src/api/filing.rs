@@ -360,12 +360,11 @@ async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: 
     let (f, fl, catalog) = resolve(state, auth, form, filer).await?;
     let departments = &catalog.departments;
     let p = period_of(&f, period)?;
-    // The version first: values read after it are at least as new, so an ETag never vouches
-    // for values the user has not seen.
-    let d = state.store.filing_detail(&f.code, fl.code(), p).await?;
-    let etag = etag_of(d.as_ref().map(|d| &d.filing));
-    let template = state.store.filing_template(&f.code, &[fl.code().to_string()], p).await?;
-    let validation = state.store.filing_validation(&f.code, fl.code(), p).await?;
+    // One read transaction: the ETag vouches for exactly the values shown.
+    let view = state.store.filing_view(&f.code, fl.code(), p).await?;
+    let etag = view.etag();
+    let (d, validation) = (view.detail, view.validation);
+    let template = digecon_collect::Template { form_code: f.code.clone(), form_name_zh: String::new(), form_name_en: String::new(), period: p, due: view.due, rows: view.rows };
     let st = d.as_ref().map(|d| d.filing.state);
     let can = |a: Action| transition(a, st, &auth.actor, &fl, &state.tree, "x").is_ok();
     Ok(FilingDetailDto {
@@ -498,8 +497,13 @@ pub async fn save_values(
     let reason = body.reason.unwrap_or_else(|| "网页填报 / web entry".into());
     let expect = if_match(&headers).map(|etag| Expect { filer: fl.code().to_string(), etag });
     let s = state.store.save_filing_values_expecting(&f.code, p, &entries, &auth.actor, &reason, Utc::now(), false, expect.as_ref()).await?;
+    // Nothing changed (every value as stored): the filing's version is what it was.
+    let etag = match s.etags.iter().find(|(filer, _)| filer == fl.code()) {
+        Some((_, e)) => e.clone(),
+        None => etag_of(state.store.filing(&f.code, fl.code(), p).await?.as_ref()),
+    };
     let mut dto = summary_dto(s);
-    dto.etag = etag_of(state.store.filing(&f.code, fl.code(), p).await?.as_ref());
+    dto.etag = etag;
     Ok(Json(dto))
 }
 
