@@ -62,7 +62,7 @@ impl Limit {
 
     /// The limit's value in `limits`, as a person would say it (`64 MiB`, `1048576 行 rows`).
     pub fn describe(self, limits: &Limits) -> String {
-        let mib = |b: u64| if b % MIB == 0 { format!("{} MiB", b / MIB) } else { format!("{b} bytes") };
+        let mib = |b: u64| if b.checked_rem(MIB) == Some(0) { format!("{} MiB", b / MIB) } else { format!("{b} bytes") };
         match self {
             Limit::FileBytes => mib(limits.max_file_bytes),
             Limit::DecompressedBytes => mib(limits.max_decompressed_bytes),

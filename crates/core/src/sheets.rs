@@ -116,7 +116,7 @@ pub fn column_letter(mut c: u32) -> String {
 
 enum Inner<'b> {
     Xlsx(Box<calamine::Xlsx<Cursor<&'b [u8]>>>),
-    Other(calamine::Sheets<Cursor<&'b [u8]>>),
+    Other(Box<calamine::Sheets<Cursor<&'b [u8]>>>),
 }
 
 /// A workbook opened within limits; sheets are read one at a time.
@@ -140,8 +140,8 @@ impl<'b> Workbook<'b> {
         let unreadable = |e: String| InputError::file(format!("无法读取电子表格 / cannot read the spreadsheet: {e}"));
         let inner = match format {
             SheetFormat::Xlsx => Inner::Xlsx(Box::new(calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?)),
-            SheetFormat::Xls => Inner::Other(calamine::Sheets::Xls(calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?)),
-            SheetFormat::Ods => Inner::Other(calamine::Sheets::Ods(calamine::Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?)),
+            SheetFormat::Xls => Inner::Other(Box::new(calamine::Sheets::Xls(calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?))),
+            SheetFormat::Ods => Inner::Other(Box::new(calamine::Sheets::Ods(calamine::Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?))),
         };
         let names = match &inner {
             Inner::Xlsx(x) => x.sheet_names(),

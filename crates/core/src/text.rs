@@ -206,6 +206,17 @@ fn mostly_gb2312(bytes: &[u8]) -> bool {
     common > 0 && rare * 10 <= common + rare
 }
 
+/// The delimiter of a CSV-like text: a tab when the first line has tabs and no commas (Excel's
+/// "Unicode text" and "Text (tab-delimited)"), else a comma.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// A control character an importer refuses: every C0 control but tab, LF and CR, DEL and the C1
 /// controls. NUL in particular: PostgreSQL refuses it in text with a raw error.
 pub fn is_refused_control(c: char) -> bool {
@@ -253,10 +264,10 @@ pub fn neutralise_formula(s: &str) -> Cow<'_, str> {
 
 /// The inverse of [`neutralise_formula`], for importers: strips one leading `'` only if the rest
 /// would be formula-looking.
-pub fn restore_formula(s: &str) -> Cow<'_, str> {
+pub fn restore_formula(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if formula_looking(rest) => Cow::Borrowed(rest),
-        _ => Cow::Borrowed(s),
+        Some(rest) if formula_looking(rest) => rest,
+        _ => s,
     }
 }
 
