@@ -651,15 +651,19 @@ pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) ->
         )));
     }
     let filers = form.expected_filers(cat.regions, cat.departments);
+    // Maps built once, so a file of many values is checked in linear time.
+    let filer_by_code: HashMap<&str, &Filer> = filers.iter().rev().map(|f| (f.code(), f)).collect();
+    let region_names: HashMap<&str, &str> = cat.regions.iter().rev().map(|r| (r.code.as_str(), r.name_zh.as_str())).collect();
+    let department_names: HashMap<&str, &str> = cat.departments.iter().rev().map(|d| (d.code.as_str(), d.name_zh.as_str())).collect();
     let indicators: HashMap<&str, &Indicator> = cat.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
     let mut seen: HashMap<(String, String), Location> = HashMap::new();
     let mut out = Vec::new();
     for v in &file.values {
         let n = problems.len();
-        let filer = filers.iter().find(|f| f.code() == v.filer_code);
+        let filer = filer_by_code.get(v.filer_code.as_str()).copied();
         match filer {
             None => {
-                let known = cat.regions.iter().any(|r| r.code == v.filer_code) || cat.departments.iter().any(|d| d.code == v.filer_code);
+                let known = region_names.contains_key(v.filer_code.as_str()) || department_names.contains_key(v.filer_code.as_str());
                 let m = if known {
                     format!("{} 不填报此报表 / `{}` does not file form {}", v.filer_code, v.filer_code, form.code)
                 } else {
@@ -669,8 +673,8 @@ pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) ->
             }
             Some(f) if !v.filer_name.is_empty() => {
                 let name = match f {
-                    Filer::Region { code } => cat.regions.iter().find(|r| &r.code == code).map(|r| r.name_zh.as_str()),
-                    Filer::Department { code, .. } => cat.departments.iter().find(|d| &d.code == code).map(|d| d.name_zh.as_str()),
+                    Filer::Region { code } => region_names.get(code.as_str()).copied(),
+                    Filer::Department { code, .. } => department_names.get(code.as_str()).copied(),
                 };
                 if name.is_some_and(|n| n != v.filer_name) {
                     let mut loc = v.filer_location.clone();
