@@ -106,6 +106,9 @@ fn bad_files() -> Vec<(&'static str, String, &'static str)> {
         ("name-mismatch", "360100,赣州市,DE_VA,,,2030,1,provisional,test,,false", "region_name `赣州市` does not match 360100"),
         ("bad-status", "360100,,DE_VA,,,2030,1,draft,test,,false", "invalid status `draft`"),
         ("short-row", "360100,,DE_VA,,,2030,1", "this row has 7 fields, the header has 11"),
+        // Hostile input (issue 12): a value no importer takes, and a NUL PostgreSQL would refuse raw.
+        ("out-of-range", "360100,,DE_VA,,,2030,-9223372036854775809,provisional,test,,false", "`-9223372036854775809`: 数值超出范围 / -9223372036854776000 is outside ±10^12"),
+        ("nul", "360100,,DE_VA,,,2030,1,provisional,te\0st,,false", "`source_doc` 含有控制字符 U+0000 (NUL)"),
     ];
     cases
         .into_iter()
@@ -182,4 +185,35 @@ fn a_malformed_dataset_is_rejected_with_file_and_line_and_nothing_is_written() {
     assert!(r.err.contains("tasks.csv:2: ") && r.err.contains("unknown unit `省未知厅`"), "{}", r.err);
     let path = db.url.strip_prefix("sqlite:").unwrap();
     assert!(!Path::new(path).exists(), "no database file is created for a bad dataset");
+}
+
+#[test]
+fn formula_text_is_neutralised_on_export_and_a_gbk_file_is_read_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in TestDb::both() {
+        let l = db.label;
+        assert!(run(dir.path(), &db, &["init"]).ok, "{l}");
+        let file = dir.path().join("gbk.csv");
+        // 南昌市 and 数字经济 in GBK, as a Chinese office's Excel saves "CSV".
+        let mut gbk = format!("{HEADER}\n360100,").into_bytes();
+        gbk.extend([0xC4, 0xCF, 0xB2, 0xFD, 0xCA, 0xD0]);
+        gbk.extend(b",DE_VA,,,2030,1.5,provisional,=1/0,");
+        gbk.extend([0xCA, 0xFD, 0xD7, 0xD6, 0xBE, 0xAD, 0xBC, 0xC3]);
+        gbk.extend(b",false\n");
+        assert!(digecon_core::text::decode(&gbk).unwrap().text.contains("南昌市,DE_VA,,,2030,1.5,provisional,=1/0,数字经济"));
+        std::fs::write(&file, &gbk).unwrap();
+        let r = run(dir.path(), &db, &["import", file.to_str().unwrap()]);
+        assert!(r.ok, "{l}: {}", r.err);
+        assert!(r.out.contains("read as GBK (GB18030)") && r.out.contains("新增 created 1"), "{l}: {}", r.out);
+        let exported = export(dir.path(), &db);
+        assert!(exported.contains(",1.5,provisional,'=1/0,数字经济,false"), "{l}: {exported}");
+        // The export reads back unchanged.
+        let back = dir.path().join("back.csv");
+        std::fs::write(&back, &exported).unwrap();
+        let r = run(dir.path(), &db, &["import", back.to_str().unwrap()]);
+        assert!(r.ok && r.out.contains("更新 updated 0"), "{l}: {} {}", r.out, r.err);
+        // Limits: a file over --max-file-mb is refused before it is read.
+        let r = run(dir.path(), &db, &["import", back.to_str().unwrap(), "--max-file-mb", "0"]);
+        assert!(!r.ok && r.err.contains("文件超过 0 MiB 上限") && r.err.contains("--max-file-mb"), "{l}: {}", r.err);
+    }
 }

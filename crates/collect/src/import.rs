@@ -11,14 +11,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Reader};
-use digecon_core::{format_value, Department, Indicator, Period, Region};
+use calamine::Data;
+use digecon_core::sheets::{SheetFormat, Workbook};
+use digecon_core::text::{check_cell_text, restore_formula};
+use digecon_core::{check_value, format_value, Department, Indicator, InputError, Limit, Limits, Period, Region};
 use serde::Serialize;
 
 use crate::form::{Filer, Form};
-use crate::template::{COLUMNS, HEADER_ROW, VALUE_LIMIT};
+use crate::template::{COLUMNS, HEADER_ROW};
 
 /// Where a problem is: `file:sheet:row:column` for spreadsheets, `file:row:column` for CSV (row =
 /// line, column = header name), `file:dataValues:N:key` for JSON (N counts from 1).
@@ -60,18 +61,17 @@ impl fmt::Display for Location {
     }
 }
 
-/// `0 → A`, `25 → Z`, `26 → AA`.
-pub fn column_letter(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
+pub use digecon_core::sheets::column_letter;
+
+impl Location {
+    /// The place of a core input error (`line` is the text line or the spreadsheet row).
+    fn of_input(file: &str, e: &InputError) -> Location {
+        Location { file: file.to_string(), sheet: e.sheet.clone(), row: (e.line > 0).then(|| e.line.min(u64::from(u32::MAX)) as u32), column: e.column.clone() }
     }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII")
+}
+
+fn input_problem(file: &str, e: InputError) -> Problem {
+    Problem { location: Location::of_input(file, &e), message: e.message }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -94,8 +94,11 @@ impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
         writeln!(f, "文件有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
-        for p in &self.0 {
+        for p in self.0.iter().take(digecon_core::limits::PRINTED_PROBLEMS) {
             writeln!(f, "  {p}")?;
+        }
+        if let Some(more) = digecon_core::limits::more_line(n) {
+            writeln!(f, "  {more}")?;
         }
         Ok(())
     }
@@ -128,16 +131,33 @@ pub struct ImportFile {
     pub values: Vec<ImportedValue>,
 }
 
-/// Reads a file by its name's extension (`.xlsx` `.xlsm` `.xls` `.ods`, `.csv`, `.json`).
+/// A file read, with what the reader has to tell about how it read it (an encoding other than
+/// UTF-8, a tab-separated file).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadFile {
+    pub file: ImportFile,
+    pub notes: Vec<String>,
+}
+
+/// Reads a file by its name's extension (`.xlsx` `.xlsm` `.xls` `.ods`, `.csv` — also `.txt` and
+/// `.tsv`, as Excel saves "Unicode text" —, `.json`) within
+/// the default [`Limits`].
 pub fn read(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+    read_with(file, bytes, &Limits::default()).map(|r| r.file)
+}
+
+/// [`read`] within `limits`, with notes on how the file was read.
+pub fn read_with(file: &str, bytes: &[u8], limits: &Limits) -> Result<ReadFile, Problems> {
+    if let Some(format) = SheetFormat::of(file) {
+        return read_spreadsheet(file, bytes, format, limits).map(|f| ReadFile { file: f, notes: Vec::new() });
+    }
     let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "ods" => read_spreadsheet(file, bytes),
-        "csv" => read_csv(file, bytes),
-        "json" => read_json(file, bytes),
+        "csv" | "txt" | "tsv" => read_csv(file, bytes, limits),
+        "json" => read_json(file, bytes, limits),
         _ => Err(Problems(vec![Problem {
             location: Location::file(file),
-            message: "无法识别的文件类型 / unknown file type: expected .xlsx, .xls, .ods, .csv or .json".into(),
+            message: "无法识别的文件类型 / unknown file type: expected .xlsx, .xls, .ods, .csv (.txt/.tsv: Excel's Unicode or tab-delimited text) or .json".into(),
         }])),
     }
 }
@@ -152,16 +172,17 @@ fn code_text(d: &Data) -> Result<Option<String>, String> {
         Data::Empty => Ok(None),
         Data::String(s) if s.trim().is_empty() => Ok(None),
         Data::String(s) if s.trim() != s => Err(format!("代码前后有空格 / the code has surrounding spaces: `{s}`")),
-        Data::String(s) => Ok(Some(s.clone())),
+        Data::String(s) => Ok(Some(restore_formula(s).to_string())),
         Data::Int(i) => Ok(Some(i.to_string())),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(format!("{}", *f as i64))),
         other => Err(format!("应为代码文本 / expected a code, found {}", describe(other))),
     }
 }
 
+/// A name or unit as printed; a formula-neutralising `'` our templates add is taken off again.
 fn name_text(d: &Data) -> String {
     match d {
-        Data::String(s) => s.clone(),
+        Data::String(s) => restore_formula(s).to_string(),
         Data::Empty => String::new(),
         other => other.to_string(),
     }
@@ -183,10 +204,11 @@ fn describe(d: &Data) -> String {
 /// A value cell: a number, or nothing. Text — even text that looks like a number — is an error,
 /// because a number stored as text is often a pasted figure with hidden characters.
 fn value_of(d: &Data) -> Result<Option<f64>, String> {
+    let checked = |v: f64| check_value(v).map(|()| Some(v)).map_err(|e| e.to_string());
     match d {
         Data::Empty => Ok(None),
-        Data::Float(f) => Ok(Some(*f)),
-        Data::Int(i) => Ok(Some(*i as f64)),
+        Data::Float(f) => checked(*f),
+        Data::Int(i) => checked(*i as f64),
         Data::String(s) => {
             let hint = if crate::parse_decimal(s.trim()).is_some() { "（请将单元格设为数字 / store it as a number）" } else { "" };
             Err(format!("数字单元格中是文本 / text in a number cell: `{s}`{hint}"))
@@ -195,18 +217,21 @@ fn value_of(d: &Data) -> Result<Option<f64>, String> {
     }
 }
 
-fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
-    let whole = |m: String| Problems(vec![problem(Location::file(file), m)]);
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| whole(format!("无法读取电子表格 / cannot read the spreadsheet: {e}")))?;
+fn read_spreadsheet(file: &str, bytes: &[u8], format: SheetFormat, limits: &Limits) -> Result<ImportFile, Problems> {
+    let whole = |e: InputError| Problems(vec![input_problem(file, e)]);
+    let mut wb = Workbook::open(bytes, format, limits).map_err(whole)?;
     let Some(sheet) = wb.sheet_names().first().cloned() else {
-        return Err(whole("工作簿没有工作表 / the workbook has no sheet".into()));
+        return Err(Problems(vec![problem(Location::file(file), "工作簿没有工作表 / the workbook has no sheet")]));
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| whole(format!("无法读取工作表 / cannot read sheet `{sheet}`: {e}")))?;
+    let data = wb.read(&sheet).map_err(whole)?;
+    let by_row: HashMap<u32, &digecon_core::sheets::SheetRow> = data.rows.iter().map(|r| (r.row, r)).collect();
     let empty = Data::Empty;
-    let cell = |r: u32, c: u32| range.get_value((r, c)).unwrap_or(&empty);
+    let cell = |r: u32, c: u32| by_row.get(&r).and_then(|row| row.get(c)).unwrap_or(&empty);
     let at = |r: u32, c: u32| Location::cell(file, &sheet, r, c);
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = data.problems.iter().map(|e| input_problem(file, e.clone())).collect();
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
 
     // Header row: each cell must end in its key (`…\nfiler_code`).
     for (c, key) in COLUMNS.iter().enumerate() {
@@ -251,20 +276,16 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
     };
 
     let mut values = Vec::new();
-    let end_row = range.end().map_or(0, |(r, _)| r);
     let last_col = COLUMNS.len() as u32 - 1;
-    for r in HEADER_ROW + 1..=end_row {
+    for row in data.rows.iter().filter(|row| row.row > HEADER_ROW) {
+        let r = row.row;
         // Anything right of the template's columns would be silently ignored: refuse it instead.
-        if let Some((_, end_c)) = range.end() {
-            for c in last_col + 1..=end_c {
-                if !matches!(cell(r, c), Data::Empty) {
-                    problems.push(problem(at(r, c), format!(
-                        "模板列之外有内容 / content outside the template's columns (A–{}): {}",
-                        column_letter(last_col),
-                        describe(cell(r, c))
-                    )));
-                }
-            }
+        for (c, d) in row.cells.iter().filter(|(c, _)| *c > last_col) {
+            problems.push(problem(at(r, *c), format!(
+                "模板列之外有内容 / content outside the template's columns (A–{}): {}",
+                column_letter(last_col),
+                describe(d)
+            )));
         }
         let filer = code_text(cell(r, 0));
         let indicator = code_text(cell(r, 2));
@@ -307,24 +328,34 @@ fn read_spreadsheet(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
     }
 }
 
-fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Problems> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Problems(vec![problem(Location::file(file), format!(
-            "文件不是 UTF-8 编码 / the file is not UTF-8 (first bad byte at offset {})",
-            e.valid_up_to()
-        ))])
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+/// Checks the size, then decodes (UTF-8, UTF-16 with a BOM, GBK when clearly Chinese).
+fn decoded<'a>(file: &str, bytes: &'a [u8], limits: &Limits, notes: &mut Vec<String>) -> Result<std::borrow::Cow<'a, str>, Problems> {
+    let whole = |e: InputError| Problems(vec![input_problem(file, e)]);
+    digecon_core::limits::check_file_size(bytes.len() as u64, limits).map_err(whole)?;
+    let d = digecon_core::text::decode(bytes).map_err(whole)?;
+    if let Some(n) = d.note() {
+        notes.push(format!("{file}: {n}"));
+    }
+    Ok(d.text)
 }
 
 const CSV_REQUIRED: [&str; 5] = ["form_code", "period", "filer_code", "indicator_code", "value"];
 const CSV_OPTIONAL: [&str; 4] = ["filer_name", "indicator_name", "unit", "previous"];
 
-fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
-    let text = utf8(file, bytes)?;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+fn read_csv(file: &str, bytes: &[u8], limits: &Limits) -> Result<ReadFile, Problems> {
+    let mut notes = Vec::new();
+    let text = decoded(file, bytes, limits, &mut notes)?;
+    let delimiter = digecon_core::text::sniff_delimiter(&text);
+    if delimiter == b'\t' {
+        notes.push(format!("{file}: 按制表符分隔读取 / read as tab-separated"));
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(text.as_bytes());
     let mut problems = Vec::new();
     let headers = rdr.headers().map_err(|e| Problems(vec![problem(Location::file(file), format!("无法读取表头 / cannot read the header: {e}"))]))?.clone();
+    let limit_hit = |line: u64, limit: Limit| Problems(vec![problem(Location { file: file.into(), sheet: None, row: Some(line as u32), column: None }, limit.message(limits, ""))]);
+    if headers.len() > limits.max_columns as usize {
+        return Err(limit_hit(1, Limit::Columns));
+    }
     let mut col: HashMap<String, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         if !CSV_REQUIRED.contains(&h) && !CSV_OPTIONAL.contains(&h) {
@@ -347,6 +378,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
     }
     let mut head: Option<(String, Location, Period, Location)> = None;
     let mut values = Vec::new();
+    let mut rows = 0u32;
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -357,9 +389,30 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
             }
         };
         let line = rec.position().map_or(0, |p| p.line() as u32);
-        let get = |c: &str| col.get(c).and_then(|&i| rec.get(i)).unwrap_or("");
+        rows += 1;
+        if rows >= limits.max_rows {
+            return Err(limit_hit(u64::from(line), Limit::Rows));
+        }
         let loc = |c: &str| Location::csv(file, line, c);
         let n = problems.len();
+        for (i, field) in rec.iter().enumerate() {
+            let name = headers.get(i).unwrap_or("");
+            if field.len() > limits.max_cell_chars as usize && field.chars().count() > limits.max_cell_chars as usize {
+                return Err(Problems(vec![problem(loc(name), Limit::CellChars.message(limits, ""))]));
+            }
+            if let Err(m) = check_cell_text(field) {
+                problems.push(problem(loc(name), m));
+            }
+        }
+        if problems.len() > n {
+            continue;
+        }
+        // Text columns come back without the formula-neutralising `'` our exports add; the
+        // value column is read as written.
+        let get = |c: &str| {
+            let v = col.get(c).and_then(|&i| rec.get(i)).unwrap_or("");
+            if c == "value" { v } else { restore_formula(v) }
+        };
         let form = get("form_code");
         let period = match get("period").parse::<Period>() {
             Ok(p) => Some(p),
@@ -393,7 +446,13 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
             None
         } else {
             match crate::parse_decimal(raw) {
-                Some(v) => Some(v),
+                Some(v) => match check_value(v) {
+                    Ok(()) => Some(v),
+                    Err(e) => {
+                        problems.push(problem(loc("value"), format!("`{raw}`: {e}")));
+                        None
+                    }
+                },
                 None => {
                     problems.push(problem(loc("value"), format!("不是数字 / not a number: `{raw}` (expected a plain decimal such as 11874 or -5.3)")));
                     None
@@ -411,25 +470,26 @@ fn read_csv(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
                 location: loc("value"),
                 filer_location: loc("filer_code"),
                 indicator_location: loc("indicator_code"),
-                filer_name: get("filer_name").into(),
-                indicator_name: get("indicator_name").into(),
-                unit: get("unit").into(),
+                filer_name: get("filer_name").to_string(),
+                indicator_name: get("indicator_name").to_string(),
+                unit: get("unit").to_string(),
             });
         }
     }
     match head {
         Some((form_code, form_location, period, period_location)) if problems.is_empty() => {
-            Ok(ImportFile { form_code, form_location, period, period_location, values })
+            Ok(ReadFile { file: ImportFile { form_code, form_location, period, period_location, values }, notes })
         }
         None if problems.is_empty() => Err(Problems(vec![problem(Location::file(file), "文件没有数据行 / the file has no rows")])),
         _ => Err(Problems(problems)),
     }
 }
 
-fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
+fn read_json(file: &str, bytes: &[u8], limits: &Limits) -> Result<ReadFile, Problems> {
     use serde_json::Value;
-    let text = utf8(file, bytes)?;
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let mut notes = Vec::new();
+    let text = decoded(file, bytes, limits, &mut notes)?;
+    let root: Value = serde_json::from_str(&text).map_err(|e| {
         Problems(vec![problem(
             Location { file: file.into(), sheet: None, row: Some(e.line() as u32), column: Some(e.column().to_string()) },
             format!("JSON 格式错误 / malformed JSON: {e}"),
@@ -448,6 +508,10 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
     }
     let text_field = |v: Option<&Value>, loc: Location, problems: &mut Vec<Problem>, required: bool| -> Option<String> {
         match v {
+            Some(Value::String(s)) if check_cell_text(s).is_err() => {
+                problems.push(problem(loc, check_cell_text(s).unwrap_err()));
+                None
+            }
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             None if !required => None,
             other => {
@@ -467,6 +531,9 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
     let default_org = text_field(obj.get("orgUnit"), top("orgUnit"), &mut problems, false);
     let mut values = Vec::new();
     match obj.get("dataValues") {
+        Some(Value::Array(items)) if items.len() >= limits.max_rows as usize => {
+            problems.push(problem(top("dataValues"), Limit::Rows.message(limits, "dataValues")));
+        }
         Some(Value::Array(items)) => {
             for (i, it) in items.iter().enumerate() {
                 let Some(o) = it.as_object() else {
@@ -490,16 +557,24 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
                     }
                 }
                 let value = match o.get("value") {
-                    Some(Value::Number(num)) => match num.as_f64() {
-                        Some(v) if v.is_finite() => Some(v),
+                    Some(Value::Number(num)) => match num.as_f64().map(|v| (v, check_value(v))) {
+                        Some((v, Ok(()))) => Some(v),
                         _ => {
-                            problems.push(problem(item(i, "value"), format!("无法表示的数字 / number out of range: {num}")));
+                            problems.push(problem(item(i, "value"), format!("数值超出范围 / number out of range: {num} (finite, at most ±10^12)")));
                             None
                         }
                     },
                     Some(Value::String(s)) if s.is_empty() => None,
-                    Some(Value::String(s)) => match crate::parse_decimal(s) {
-                        Some(v) => Some(v),
+                    Some(Value::String(s)) if check_cell_text(s).is_err() => {
+                        problems.push(problem(item(i, "value"), check_cell_text(s).unwrap_err()));
+                        None
+                    }
+                    Some(Value::String(s)) => match crate::parse_decimal(s).map(|v| (v, check_value(v))) {
+                        Some((v, Ok(()))) => Some(v),
+                        Some((_, Err(e))) => {
+                            problems.push(problem(item(i, "value"), format!("`{s}`: {e}")));
+                            None
+                        }
                         None => {
                             problems.push(problem(item(i, "value"), format!("不是数字 / not a number: `{s}` (expected a plain decimal such as 11874 or -5.3)")));
                             None
@@ -532,7 +607,9 @@ fn read_json(file: &str, bytes: &[u8]) -> Result<ImportFile, Problems> {
         other => problems.push(problem(top("dataValues"), format!("应为数组 / expected an array, found {}", other.map_or("nothing".to_string(), |v| v.to_string())))),
     }
     match (form_code, period) {
-        (Some(form_code), Some(period)) if problems.is_empty() => Ok(ImportFile { form_code, form_location: top("dataSet"), period, period_location: top("period"), values }),
+        (Some(form_code), Some(period)) if problems.is_empty() => {
+            Ok(ReadFile { file: ImportFile { form_code, form_location: top("dataSet"), period, period_location: top("period"), values }, notes })
+        }
         _ => Err(Problems(problems)),
     }
 }
@@ -574,15 +651,19 @@ pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) ->
         )));
     }
     let filers = form.expected_filers(cat.regions, cat.departments);
+    // Maps built once, so a file of many values is checked in linear time.
+    let filer_by_code: HashMap<&str, &Filer> = filers.iter().rev().map(|f| (f.code(), f)).collect();
+    let region_names: HashMap<&str, &str> = cat.regions.iter().rev().map(|r| (r.code.as_str(), r.name_zh.as_str())).collect();
+    let department_names: HashMap<&str, &str> = cat.departments.iter().rev().map(|d| (d.code.as_str(), d.name_zh.as_str())).collect();
     let indicators: HashMap<&str, &Indicator> = cat.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
     let mut seen: HashMap<(String, String), Location> = HashMap::new();
     let mut out = Vec::new();
     for v in &file.values {
         let n = problems.len();
-        let filer = filers.iter().find(|f| f.code() == v.filer_code);
+        let filer = filer_by_code.get(v.filer_code.as_str()).copied();
         match filer {
             None => {
-                let known = cat.regions.iter().any(|r| r.code == v.filer_code) || cat.departments.iter().any(|d| d.code == v.filer_code);
+                let known = region_names.contains_key(v.filer_code.as_str()) || department_names.contains_key(v.filer_code.as_str());
                 let m = if known {
                     format!("{} 不填报此报表 / `{}` does not file form {}", v.filer_code, v.filer_code, form.code)
                 } else {
@@ -592,8 +673,8 @@ pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) ->
             }
             Some(f) if !v.filer_name.is_empty() => {
                 let name = match f {
-                    Filer::Region { code } => cat.regions.iter().find(|r| &r.code == code).map(|r| r.name_zh.as_str()),
-                    Filer::Department { code, .. } => cat.departments.iter().find(|d| &d.code == code).map(|d| d.name_zh.as_str()),
+                    Filer::Region { code } => region_names.get(code.as_str()).copied(),
+                    Filer::Department { code, .. } => department_names.get(code.as_str()).copied(),
                 };
                 if name.is_some_and(|n| n != v.filer_name) {
                     let mut loc = v.filer_location.clone();
@@ -629,8 +710,8 @@ pub fn check(file: &ImportFile, form: Option<&Form>, cat: &ImportCatalog<'_>) ->
                         fi.decimals
                     )));
                 }
-                if v.value.abs() > VALUE_LIMIT {
-                    problems.push(problem(v.location.clone(), format!("数值超出范围 / {} is outside ±10^12", format_value(v.value))));
+                if let Err(e) = check_value(v.value) {
+                    problems.push(problem(v.location.clone(), e.to_string()));
                 }
             }
         }
@@ -701,6 +782,6 @@ mod tests {
         assert!(t.contains("b.json:dataValues:2:comment: 未知的字段"), "{t}");
         let ok = read("c.json", br#"{"dataSet":"F","period":"2023-03","orgUnit":"360702","dataValues":[{"dataElement":"X","value":"12.5"},{"dataElement":"Y","value":3},{"dataElement":"Z","value":""}]}"#).unwrap();
         assert_eq!(ok.values.iter().map(|v| (v.filer_code.as_str(), v.indicator_code.as_str(), v.value)).collect::<Vec<_>>(), vec![("360702", "X", 12.5), ("360702", "Y", 3.0)]);
-        assert!(read("d.txt", b"").unwrap_err().to_string().contains("unknown file type"));
+        assert!(read("d.doc", b"").unwrap_err().to_string().contains("unknown file type"));
     }
 }

@@ -15,6 +15,7 @@
 //! everything anyway.
 
 use chrono::NaiveDate;
+use digecon_core::text::neutralise_formula as safe;
 use digecon_core::{format_value, Period};
 use rust_xlsxwriter::{Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -26,8 +27,9 @@ pub const HEADERS_ZH: [&str; 8] = ["填报单位代码", "填报单位", "指标
 /// Row (0-based) of the column headers; data starts on the next row.
 pub const HEADER_ROW: u32 = 3;
 pub const DATA_SHEET: &str = "数据 data";
-/// Values outside this range are almost certainly typos (or a pasted ID number).
-pub const VALUE_LIMIT: f64 = 1e12;
+/// Values outside this range are almost certainly typos (or a pasted ID number); the same bound
+/// every importer applies ([`digecon_core::check_value`]).
+pub const VALUE_LIMIT: f64 = digecon_core::VALUE_LIMIT;
 
 /// One row of a template.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,9 +77,9 @@ pub fn write_xlsx(t: &Template) -> Result<Vec<u8>, XlsxError> {
     let locked = Format::new().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xF2F2F2));
     let note = Format::new().set_italic().set_font_color(Color::RGB(0x7F7F7F));
 
-    ws.write_string_with_format(0, 0, format!("{} / {} — {}", t.form_name_zh, t.form_name_en, t.period), &title)?;
+    ws.write_string_with_format(0, 0, safe(&format!("{} / {} — {}", t.form_name_zh, t.form_name_en, t.period)), &title)?;
     ws.write_string_with_format(1, 0, "报表代码 form_code", &label)?;
-    ws.write_string(1, 1, &t.form_code)?;
+    ws.write_string(1, 1, safe(&t.form_code))?;
     ws.write_string_with_format(1, 2, "期间 period", &label)?;
     ws.write_string(1, 3, t.period.to_string())?;
     ws.write_string_with_format(1, 4, "截止日期 due", &label)?;
@@ -107,11 +109,12 @@ pub fn write_xlsx(t: &Template) -> Result<Vec<u8>, XlsxError> {
         let num = number_format(r.decimals);
         let locked_num = locked.clone().set_num_format(&num);
         let open = Format::new().set_unlocked().set_border(FormatBorder::Thin).set_num_format(&num).set_background_color(Color::RGB(0xFFF2CC));
-        ws.write_string_with_format(row, 0, r.filer.code(), &locked)?;
-        ws.write_string_with_format(row, 1, &r.filer_name, &locked)?;
-        ws.write_string_with_format(row, 2, &r.indicator_code, &locked)?;
-        ws.write_string_with_format(row, 3, &r.indicator_name, &locked)?;
-        ws.write_string_with_format(row, 4, &r.unit, &locked)?;
+        // Text cells go out formula-neutralised (OWASP); the importer takes the `'` off again.
+        ws.write_string_with_format(row, 0, safe(r.filer.code()), &locked)?;
+        ws.write_string_with_format(row, 1, safe(&r.filer_name), &locked)?;
+        ws.write_string_with_format(row, 2, safe(&r.indicator_code), &locked)?;
+        ws.write_string_with_format(row, 3, safe(&r.indicator_name), &locked)?;
+        ws.write_string_with_format(row, 4, safe(&r.unit), &locked)?;
         match r.previous {
             Some(v) => ws.write_number_with_format(row, 5, v, &locked_num)?,
             None => ws.write_blank(row, 5, &locked)?,
@@ -158,14 +161,15 @@ pub fn write_csv(t: &Template) -> Vec<u8> {
     w.write_record(["form_code", "period", "filer_code", "filer_name", "indicator_code", "indicator_name", "unit", "previous", "value"])
         .expect("writing to memory");
     for r in &t.rows {
+        // Text fields formula-neutralised (OWASP), numbers as they are.
         w.write_record([
-            t.form_code.as_str(),
+            safe(&t.form_code).as_ref(),
             &t.period.to_string(),
-            r.filer.code(),
-            &r.filer_name,
-            &r.indicator_code,
-            &r.indicator_name,
-            &r.unit,
+            &safe(r.filer.code()),
+            &safe(&r.filer_name),
+            &safe(&r.indicator_code),
+            &safe(&r.indicator_name),
+            &safe(&r.unit),
             &opt(r.previous),
             &opt(r.value),
         ])

@@ -7,8 +7,12 @@
 //! observation is one number for one region × indicator × period.
 
 pub mod formula;
+pub mod limits;
 pub mod period;
 pub mod scope;
+#[cfg(feature = "sheets")]
+pub mod sheets;
+pub mod text;
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use formula::{EvalError, Formula, FormulaError};
+pub use limits::{check_value, InputError, Limit, Limits, ValueError, VALUE_LIMIT};
 pub use period::{Period, PeriodError};
 pub use scope::{Actor, RegionTree, Role};
 

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use digecon_core::{format_value, Observation};
+use digecon_core::text::{check_cell_text, neutralise_formula as safe, restore_formula};
+use digecon_core::{format_value, Limit, Limits, Observation};
 
 use crate::{Catalog, DataError};
 
@@ -53,8 +54,23 @@ impl Table {
         optional: &[&str],
         errors: &mut Vec<DataError>,
     ) -> Option<Table> {
+        Table::read_limited(file, text, required, optional, &Limits::default(), errors)
+    }
+
+    /// [`Table::read`] within `limits`: rows, columns and field length are counted as records
+    /// arrive (a limit hit ends the reading with one error naming it), and every field with a
+    /// control character other than tab, CR and LF is an error at its line and column.
+    pub fn read_limited(
+        file: &str,
+        text: &str,
+        required: &[&str],
+        optional: &[&str],
+        limits: &Limits,
+        errors: &mut Vec<DataError>,
+    ) -> Option<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text); // Excel writes a BOM
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+        let delimiter = digecon_core::text::sniff_delimiter(text);
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(text.as_bytes());
         let err = |line: u64, message: String| DataError { file: file.to_string(), line, message };
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
@@ -63,6 +79,10 @@ impl Table {
                 return None;
             }
         };
+        if headers.len() > limits.max_columns as usize {
+            errors.push(err(1, Limit::Columns.message(limits, "")));
+            return None;
+        }
         let mut columns = HashMap::new();
         let mut ok = true;
         for (i, h) in headers.iter().enumerate() {
@@ -88,6 +108,21 @@ impl Table {
             match rec {
                 Ok(r) => {
                     let line = r.position().map_or(0, |p| p.line());
+                    if records.len() + 1 >= limits.max_rows as usize {
+                        errors.push(err(line, Limit::Rows.message(limits, "")));
+                        return None;
+                    }
+                    for (i, field) in r.iter().enumerate() {
+                        let column = headers.get(i).unwrap_or("").trim();
+                        if field.len() > limits.max_cell_chars as usize && field.chars().count() > limits.max_cell_chars as usize {
+                            errors.push(err(line, format!("`{column}`: {}", Limit::CellChars.message(limits, ""))));
+                            return None;
+                        }
+                        if let Err(m) = check_cell_text(field) {
+                            errors.push(err(line, format!("`{column}` {m}")));
+                            ok = false;
+                        }
+                    }
                     records.push((line, r));
                 }
                 Err(e) => {
@@ -141,8 +176,10 @@ impl Row<'_> {
         }
     }
 
+    /// A free-text field, without the formula-neutralising `'` our exports add (see
+    /// `digecon_core::text`), so an export reads back exactly.
     pub fn text(&self, column: &str) -> String {
-        self.raw(column).to_string()
+        restore_formula(self.raw(column)).to_string()
     }
 
     pub fn required_text(&self, column: &str, errors: &mut Vec<DataError>) -> Option<String> {
@@ -288,7 +325,9 @@ impl<'a> ObservationRow<'a> {
     }
 }
 
-/// Writes observations in the export layout (`OBSERVATION_COLUMNS`).
+/// Writes observations in the export layout (`OBSERVATION_COLUMNS`). Text fields that a
+/// spreadsheet would run as a formula (`=1/0`, `@…`, `+…`, `-…`) get a leading `'` (OWASP);
+/// [`Row::text`] takes it off again on import. The value is a number and written as one.
 pub fn write_observations<'a, W: std::io::Write>(
     out: W,
     rows: impl IntoIterator<Item = ObservationRow<'a>>,
@@ -298,16 +337,16 @@ pub fn write_observations<'a, W: std::io::Write>(
     for r in rows {
         let o = r.observation;
         w.write_record([
-            o.region_code.as_str(),
-            r.region_name,
-            o.indicator_code.as_str(),
-            r.indicator_name,
-            r.unit,
+            safe(&o.region_code).as_ref(),
+            &safe(r.region_name),
+            &safe(&o.indicator_code),
+            &safe(r.indicator_name),
+            &safe(r.unit),
             &o.period.to_string(),
             &format_value(o.value),
             o.status.as_str(),
-            &o.source.doc,
-            &o.source.quote,
+            &safe(&o.source.doc),
+            &safe(&o.source.quote),
             if o.synthetic { "true" } else { "false" },
         ])?;
     }

@@ -19,7 +19,7 @@ use digecon_core::{
 };
 
 pub use csvio::{observation_header, parse_decimal, write_observations, ObservationRow, Row, Table};
-pub use load::parse_observations;
+pub use load::{parse_observation_file, parse_observations, ObservationFile};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -65,12 +65,11 @@ impl fmt::Display for DataErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
         writeln!(f, "数据有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
-        for (i, e) in self.0.iter().enumerate() {
-            if i == 50 {
-                writeln!(f, "  … 另有 {} 处 / and {} more", n - 50, n - 50)?;
-                break;
-            }
+        for e in self.0.iter().take(digecon_core::limits::PRINTED_PROBLEMS) {
             writeln!(f, "  {e}")?;
+        }
+        if let Some(more) = digecon_core::limits::more_line(n) {
+            writeln!(f, "  {more}")?;
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use digecon_core::{
+use digecon_core::{check_value, Limits, 
     is_indicator_code, Accumulation, Aggregation, Attribute, Constraint, Department,
     DepartmentKind, Formula, Frequency, Indicator, Milestone, Observation, ObservationKey,
     ObservationStatus, Period, Plan, PlanKind, Polarity, Project, Region, RegionLevel, Relation,
@@ -73,7 +73,7 @@ pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
     obs_files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut seen: HashMap<ObservationKey, (String, u64)> = HashMap::new();
     for (name, text) in obs_files {
-        if let Ok(obs) = parse_observations_into(name, text, &catalog, &mut seen, &mut errors) {
+        if let Ok(obs) = parse_observations_into(name, text, &catalog, &Limits::default(), &mut seen, &mut errors) {
             ds.observations.extend(obs);
         }
     }
@@ -137,8 +137,35 @@ pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
 pub fn parse_observations(file: &str, text: &str, catalog: &Catalog) -> Result<Vec<Observation>, DataErrors> {
     let mut errors = Vec::new();
     let mut seen = HashMap::new();
-    match parse_observations_into(file, text, catalog, &mut seen, &mut errors) {
+    match parse_observations_into(file, text, catalog, &Limits::default(), &mut seen, &mut errors) {
         Ok(obs) if errors.is_empty() => Ok(obs),
+        _ => Err(DataErrors(errors)),
+    }
+}
+
+/// An observation import file read: its rows, and notes on how it was read (an encoding other
+/// than UTF-8, tab-separated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservationFile {
+    pub observations: Vec<Observation>,
+    pub notes: Vec<String>,
+}
+
+/// Reads an observation import file from its bytes within `limits`: size first, then the
+/// encoding (UTF-8 ± BOM, UTF-16 with a BOM, GBK when clearly Chinese — anything else refused
+/// with line, byte offset and remedy), then the rows as [`parse_observations`] does.
+pub fn parse_observation_file(file: &str, bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Result<ObservationFile, DataErrors> {
+    let whole = |e: digecon_core::InputError| DataErrors(vec![DataError { file: file.to_string(), line: e.line, message: e.message }]);
+    digecon_core::limits::check_file_size(bytes.len() as u64, limits).map_err(whole)?;
+    let decoded = digecon_core::text::decode(bytes).map_err(whole)?;
+    let mut notes: Vec<String> = decoded.note().map(|n| format!("{file}: {n}")).into_iter().collect();
+    if digecon_core::text::sniff_delimiter(&decoded.text) == b'\t' {
+        notes.push(format!("{file}: 按制表符分隔读取 / read as tab-separated"));
+    }
+    let mut errors = Vec::new();
+    let mut seen = HashMap::new();
+    match parse_observations_into(file, &decoded.text, catalog, limits, &mut seen, &mut errors) {
+        Ok(observations) if errors.is_empty() => Ok(ObservationFile { observations, notes }),
         _ => Err(DataErrors(errors)),
     }
 }
@@ -147,11 +174,12 @@ fn parse_observations_into(
     file: &str,
     text: &str,
     catalog: &Catalog,
+    limits: &Limits,
     seen: &mut HashMap<ObservationKey, (String, u64)>,
     errors: &mut Vec<DataError>,
 ) -> Result<Vec<Observation>, ()> {
     let before = errors.len();
-    let Some(t) = Table::read(file, text, OBSERVATION_COLUMNS, &[], errors) else { return Err(()) };
+    let Some(t) = Table::read_limited(file, text, OBSERVATION_COLUMNS, &[], limits, errors) else { return Err(()) };
     let mut out = Vec::new();
     for row in t.rows() {
         let Some(o) = observation(&row, catalog, errors) else { continue };
@@ -178,7 +206,13 @@ fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<DataError>) ->
     let region_code = row.code("region_code", errors);
     let indicator_code = row.code("indicator_code", errors);
     let period: Option<Period> = row.parse("period", errors);
-    let value = row.number("value", errors);
+    let value = row.number("value", errors).filter(|v| match check_value(*v) {
+        Ok(()) => true,
+        Err(e) => {
+            errors.push(row.error(format!("`value` `{}`: {e}", row.raw("value"))));
+            false
+        }
+    });
     let status: Option<ObservationStatus> = row.parse("status", errors);
     let synthetic = row.boolean("synthetic", errors);
 
@@ -186,7 +220,7 @@ fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<DataError>) ->
         match catalog.region(code) {
             None => errors.push(row.error(format!("未知的地区代码 / unknown region code `{code}`"))),
             Some(r) => {
-                let name = row.raw("region_name");
+                let name = row.text("region_name");
                 if !name.is_empty() && name != r.name_zh {
                     errors.push(row.error(format!(
                         "地区名称与代码不符 / region_name `{name}` does not match {code} ({})",
@@ -200,14 +234,14 @@ fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<DataError>) ->
         match catalog.indicator(code) {
             None => errors.push(row.error(format!("未知的指标代码 / unknown indicator code `{code}`"))),
             Some(i) => {
-                let name = row.raw("indicator_name");
+                let name = row.text("indicator_name");
                 if !name.is_empty() && name != i.name_zh {
                     errors.push(row.error(format!(
                         "指标名称与代码不符 / indicator_name `{name}` does not match {code} ({})",
                         i.name_zh
                     )));
                 }
-                let unit = row.raw("unit");
+                let unit = row.text("unit");
                 if !unit.is_empty() && unit != i.unit {
                     errors.push(row.error(format!(
                         "单位与指标不符 / unit `{unit}` does not match {code} (`{}`)",

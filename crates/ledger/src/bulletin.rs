@@ -743,6 +743,7 @@ pub fn html(doc: &[Block]) -> String {
 /// The bulletin as a workbook: a summary sheet with the text, then one sheet per table (and the
 /// full task list). Numbers are numbers; colours are filled.
 pub fn xlsx(b: &Bulletin, doc: &[Block]) -> Result<Vec<u8>, BulletinError> {
+    use digecon_core::text::neutralise_formula as safe;
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
@@ -753,12 +754,13 @@ pub fn xlsx(b: &Bulletin, doc: &[Block]) -> Result<Vec<u8>, BulletinError> {
         let mut row = 0u32;
         for block in doc {
             match block {
+                // Text cells are formula-neutralised (OWASP), like every export.
                 Block::Title(t) | Block::Heading(t) | Block::Subheading(t) => {
-                    ws.write_string_with_format(row, 0, t, &bold)?;
+                    ws.write_string_with_format(row, 0, safe(t), &bold)?;
                     row += 1;
                 }
                 Block::Para(t) => {
-                    ws.write_string_with_format(row, 0, t.replace("**", ""), &wrap)?;
+                    ws.write_string_with_format(row, 0, safe(&t.replace("**", "")), &wrap)?;
                     row += 1;
                 }
                 Block::Table(t) => {
@@ -783,7 +785,7 @@ pub fn xlsx(b: &Bulletin, doc: &[Block]) -> Result<Vec<u8>, BulletinError> {
                 let col = c as u16;
                 match cell {
                     Cell::Text(s) => {
-                        ws.write_string(row, col, s)?;
+                        ws.write_string(row, col, safe(s))?;
                     }
                     Cell::Number(v, d) => {
                         let f = Format::new().set_num_format(if *d == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(*d)) });

@@ -14,13 +14,21 @@
 //! a month or quarter; percent outside 0–100; a negative or non-numeric amount; year-to-date
 //! investment below an earlier month's (in the file or already stored); this month's amount not
 //! equal to the change in year-to-date.
+//!
+//! Reading is bounded and linear: the file goes through `digecon_core::sheets` (size, inflated
+//! size, rows, columns and cell length checked while reading, only non-empty cells kept), every
+//! lookup of items, units, regions, projects and earlier rows is a map, and a number is refused
+//! outside ±10¹² (`digecon_core::check_value`). Text cells with control characters are errors at
+//! their cell. Text cells written out are formula-neutralised (a leading `'` before `= + - @`,
+//! tab or CR) and the `'` is taken off again on reading, so a ledger round-trips exactly.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
-use digecon_core::{format_value, Department, Period, Region};
+use calamine::Data;
+use digecon_core::sheets::{SheetFormat, SheetRow, Workbook as InputWorkbook};
+use digecon_core::text::{neutralise_formula, restore_formula};
+use digecon_core::{check_value, format_value, Department, InputError, Limits, Period, Region};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::item::{ItemKey, ItemKind, LedgerItem};
@@ -65,9 +73,13 @@ pub struct WorkbookErrors(pub Vec<CellError>);
 
 impl fmt::Display for WorkbookErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "台账有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:", n = self.0.len())?;
-        for e in &self.0 {
+        let n = self.0.len();
+        write!(f, "台账有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
+        for e in self.0.iter().take(digecon_core::limits::PRINTED_PROBLEMS) {
             write!(f, "\n  {e}")?;
+        }
+        if let Some(more) = digecon_core::limits::more_line(n) {
+            write!(f, "\n  {more}")?;
         }
         Ok(())
     }
@@ -271,7 +283,7 @@ fn write_row(ws: &mut rust_xlsxwriter::Worksheet, row: u32, cells: Vec<W>) -> Re
         let c = c as u16;
         match v {
             W::S(s) if !s.is_empty() => {
-                ws.write_string(row, c, s)?;
+                ws.write_string(row, c, neutralise_formula(&s))?;
             }
             W::N(n) => {
                 ws.write_number(row, c, n)?;
@@ -294,8 +306,17 @@ fn notes(ws: &mut rust_xlsxwriter::Worksheet, lines: &[&str]) -> Result<(), Xlsx
     Ok(())
 }
 
-fn dept_name(departments: &[Department], code: &str) -> String {
-    departments.iter().find(|d| d.code == code).map_or_else(|| code.to_string(), |d| d.name_zh.clone())
+/// Department code → Chinese name, for writing.
+struct DeptNames<'d>(HashMap<&'d str, &'d str>);
+
+impl<'d> DeptNames<'d> {
+    fn new(departments: &'d [Department]) -> DeptNames<'d> {
+        DeptNames(departments.iter().rev().map(|d| (d.code.as_str(), d.name_zh.as_str())).collect())
+    }
+}
+
+fn dept_name(departments: &DeptNames<'_>, code: &str) -> String {
+    departments.0.get(code).map_or_else(|| code.to_string(), |n| n.to_string())
 }
 
 fn item_cells(k: &ItemKey) -> Vec<W> {
@@ -310,8 +331,10 @@ pub fn write_task_ledger(
     departments: &[Department],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let in_scope = |k: &ItemKey| items.iter().any(|i| &i.key == k);
-    let text_of = |k: &ItemKey| items.iter().find(|i| &i.key == k).map(|i| i.text.clone()).unwrap_or_default();
+    let departments = &DeptNames::new(departments);
+    let by_key: HashMap<&ItemKey, &LedgerItem> = items.iter().rev().map(|i| (&i.key, i)).collect();
+    let in_scope = |k: &ItemKey| by_key.contains_key(k);
+    let text_of = |k: &ItemKey| by_key.get(k).map(|i| i.text.clone()).unwrap_or_default();
     {
         let ws = wb.add_worksheet();
         header_row(ws, &PROGRESS)?;
@@ -336,7 +359,7 @@ pub fn write_task_ledger(
         header_row(ws, &GOAL_VALUES)?;
         let mut row = 1;
         for r in reports.iter().filter(|r| in_scope(&r.key)) {
-            let item = items.iter().find(|i| i.key == r.key).expect("in scope");
+            let item = by_key[&r.key];
             for (id, v) in &r.values {
                 let phrase = item.goal(id).map(|g| g.phrase.clone()).unwrap_or_default();
                 let mut cells = item_cells(&r.key);
@@ -416,7 +439,7 @@ pub fn write_task_ledger(
     wb.save_to_buffer()
 }
 
-fn problem_cells(p: &Problem, departments: &[Department]) -> Vec<W> {
+fn problem_cells(p: &Problem, departments: &DeptNames<'_>) -> Vec<W> {
     vec![
         W::S(p.raised.to_string()),
         W::N(f64::from(p.seq)),
@@ -437,7 +460,9 @@ pub fn write_project_ledger(
     departments: &[Department],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let region_name = |c: &str| regions.iter().find(|r| r.code == c).map_or_else(String::new, |r| r.name_zh.clone());
+    let departments = &DeptNames::new(departments);
+    let regions: HashMap<&str, &str> = regions.iter().rev().map(|r| (r.code.as_str(), r.name_zh.as_str())).collect();
+    let region_name = |c: &str| regions.get(c).map_or_else(String::new, |n| n.to_string());
     {
         let ws = wb.add_worksheet();
         header_row(ws, &KEY_PROJECTS)?;
@@ -467,7 +492,8 @@ pub fn write_project_ledger(
     {
         let ws = wb.add_worksheet();
         header_row(ws, &MONTHLY)?;
-        let name = |y: i32, c: &str| projects.iter().find(|p| p.year == y && p.code == c).map_or_else(String::new, |p| p.name.clone());
+        let names: HashMap<(i32, &str), &str> = projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p.name.as_str())).collect();
+        let name = |y: i32, c: &str| names.get(&(y, c)).map_or_else(String::new, |n| n.to_string());
         for (i, r) in monthly.iter().enumerate() {
             write_row(
                 ws,
@@ -512,18 +538,7 @@ pub fn write_project_ledger(
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-fn column_letter(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII")
-}
+use digecon_core::sheets::column_letter;
 
 /// Excel's day serial (1900 system) → (year, month).
 fn serial_to_month(serial: f64) -> Option<(i32, u8)> {
@@ -550,14 +565,14 @@ struct Sheet<'a> {
     file: &'a str,
     name: String,
     cols: Columns,
-    rows: Vec<(u32, Vec<Data>)>,
-    first_col: u32,
+    /// Non-empty data rows with their 1-based spreadsheet row numbers.
+    rows: Vec<(u32, &'a SheetRow)>,
 }
 
-/// Reads one sheet: header checks, then the non-empty rows with their spreadsheet row numbers.
-fn read_sheet<'a>(file: &'a str, name: &str, range: &calamine::Range<Data>, spec: &SheetSpec, errs: &mut Vec<CellError>) -> Option<Sheet<'a>> {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
+/// Reads one sheet: header checks (the first row with anything in it), then the non-empty rows
+/// with their spreadsheet row numbers.
+fn read_sheet<'a>(file: &'a str, name: &str, sheet: &'a digecon_core::sheets::Sheet, spec: &SheetSpec, errs: &mut Vec<CellError>) -> Option<Sheet<'a>> {
+    let mut rows = sheet.rows.iter();
     let Some(header) = rows.next() else {
         errs.push(CellError {
             file: file.into(),
@@ -569,10 +584,11 @@ fn read_sheet<'a>(file: &'a str, name: &str, range: &calamine::Range<Data>, spec
         });
         return None;
     };
+    let r0 = header.row;
     let mut cols: Columns = HashMap::new();
     let mut ok = true;
-    for (i, cell) in header.iter().enumerate() {
-        let c = c0 + i as u32;
+    for (c, cell) in &header.cells {
+        let c = *c;
         let text = match cell {
             Data::String(s) => s.trim().to_string(),
             Data::Empty => continue,
@@ -627,30 +643,39 @@ fn read_sheet<'a>(file: &'a str, name: &str, range: &calamine::Range<Data>, spec
         return None;
     }
     let data = rows
-        .enumerate()
-        .filter(|(_, r)| r.iter().any(|c| !matches!(c, Data::Empty) && !matches!(c, Data::String(s) if s.trim().is_empty())))
-        .map(|(i, r)| (r0 + 2 + i as u32, r.to_vec()))
+        .filter(|r| r.cells.iter().any(|(_, c)| !matches!(c, Data::Empty) && !matches!(c, Data::String(s) if s.trim().is_empty())))
+        .map(|r| (r.row + 1, r))
         .collect();
-    Some(Sheet { file, name: name.into(), cols, rows: data, first_col: c0 })
+    Some(Sheet { file, name: name.into(), cols, rows: data })
 }
 
 /// One data row being read; typed getters record errors with the cell's place.
 struct RowReader<'s, 'e> {
     sheet: &'s Sheet<'s>,
     row: u32,
-    cells: &'s [Data],
+    cells: &'s SheetRow,
     errs: &'e mut Vec<CellError>,
     failed: bool,
+    /// The columns of this row that already have an error (a few at most), so that "is this
+    /// cell already reported" never scans the file's whole error list.
+    failed_keys: Vec<String>,
+}
+
+impl<'s, 'e> RowReader<'s, 'e> {
+    fn new(sheet: &'s Sheet<'s>, row: u32, cells: &'s SheetRow, errs: &'e mut Vec<CellError>) -> RowReader<'s, 'e> {
+        RowReader { sheet, row, cells, errs, failed: false, failed_keys: Vec::new() }
+    }
 }
 
 impl RowReader<'_, '_> {
     fn raw(&self, key: &str) -> Option<&Data> {
         let (c, _) = self.sheet.cols.get(key)?;
-        self.cells.get((c - self.sheet.first_col) as usize)
+        self.cells.get(*c)
     }
 
     fn error(&mut self, key: &str, message: String) {
         self.failed = true;
+        self.failed_keys.push(key.to_string());
         let (column, header) = match self.sheet.cols.get(key) {
             Some((c, h)) => (column_letter(*c), h.clone()),
             None => (String::new(), key.to_string()),
@@ -663,7 +688,7 @@ impl RowReader<'_, '_> {
     fn text(&mut self, key: &str) -> String {
         match self.raw(key) {
             None | Some(Data::Empty) => String::new(),
-            Some(Data::String(s)) => s.clone(),
+            Some(Data::String(s)) => restore_formula(s).to_string(),
             Some(Data::Float(f)) => format_value(*f),
             Some(Data::Int(i)) => i.to_string(),
             Some(Data::Bool(b)) => b.to_string(),
@@ -690,9 +715,14 @@ impl RowReader<'_, '_> {
             Some(Data::String(s)) => s.parse::<f64>().ok(),
             Some(_) => None,
         };
-        match v {
-            Some(v) if v.is_finite() => Some(v),
-            _ => {
+        match v.map(|v| (v, check_value(v))) {
+            Some((v, Ok(()))) => Some(v),
+            Some((_, Err(e))) => {
+                let t = self.text(key);
+                self.error(key, format!("`{t}`: {e}"));
+                None
+            }
+            None => {
                 let t = self.text(key);
                 self.error(key, format!("不是数字 / `{t}` is not a number (plain decimal, no thousands separators or units)"));
                 None
@@ -709,8 +739,7 @@ impl RowReader<'_, '_> {
     }
 
     fn failed_on(&self, key: &str) -> bool {
-        let letter = self.sheet.cols.get(key).map(|(c, _)| column_letter(*c));
-        self.errs.iter().any(|e| e.row == self.row && e.sheet == self.sheet.name && Some(&e.column) == letter.as_ref())
+        self.failed_keys.iter().any(|k| k == key)
     }
 
     fn whole(&mut self, key: &str) -> Option<u32> {
@@ -777,11 +806,29 @@ fn amount(r: &mut RowReader<'_, '_>, key: &str) -> Option<f64> {
     Some(v)
 }
 
+/// Units by code, name and alias, built once per file.
+struct Units<'d>(HashMap<&'d str, Vec<&'d Department>>);
+
+impl<'d> Units<'d> {
+    fn new(departments: &'d [Department]) -> Units<'d> {
+        let mut m: HashMap<&str, Vec<&Department>> = HashMap::new();
+        for d in departments {
+            let mut names: Vec<&str> = vec![d.code.as_str(), d.name_zh.as_str()];
+            names.extend(d.aliases.iter().map(String::as_str));
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                m.entry(n).or_default().push(d);
+            }
+        }
+        Units(m)
+    }
+}
+
 /// Resolves a unit written as a code, a name or an alias.
-fn resolve_department<'d>(departments: &'d [Department], text: &str) -> Result<&'d Department, String> {
-    let hits: Vec<&Department> =
-        departments.iter().filter(|d| d.code == text || d.name_zh == text || d.aliases.iter().any(|a| a == text)).collect();
-    match hits.as_slice() {
+fn resolve_department<'d>(departments: &Units<'d>, text: &str) -> Result<&'d Department, String> {
+    let hits: &[&Department] = departments.0.get(text).map_or(&[], Vec::as_slice);
+    match hits {
         [d] => Ok(d),
         [] => Err(format!("未知的单位 / unknown unit `{text}`")),
         _ => Err(format!(
@@ -795,29 +842,40 @@ fn split_list(s: &str) -> Vec<String> {
     s.split(['\n', ';', '；', '、', ',', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
-fn open_workbook<'b>(bytes: &'b [u8], file: &str) -> Result<Xlsx<Cursor<&'b [u8]>>, WorkbookErrors> {
-    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        WorkbookErrors(vec![CellError {
-            file: file.into(),
-            sheet: String::new(),
-            row: 0,
-            column: String::new(),
-            header: String::new(),
-            message: format!("不是有效的 .xlsx 文件 / not a valid .xlsx workbook: {e}"),
-        }])
+/// An input error (limit, unreadable file or sheet, control character) as a cell error.
+fn input_error(file: &str, e: InputError) -> CellError {
+    CellError {
+        file: file.into(),
+        sheet: e.sheet.unwrap_or_default(),
+        row: e.line.min(u64::from(u32::MAX)) as u32,
+        column: e.column.unwrap_or_default(),
+        header: String::new(),
+        message: e.message,
+    }
+}
+
+fn open_workbook<'b>(bytes: &'b [u8], file: &str, limits: &Limits) -> Result<InputWorkbook<'b>, WorkbookErrors> {
+    InputWorkbook::open(bytes, SheetFormat::Xlsx, limits).map_err(|e| {
+        let mut e = input_error(file, e);
+        if !e.message.contains("--max-") {
+            e.message = format!("不是有效的 .xlsx 文件 / not a valid .xlsx workbook: {}", e.message);
+        }
+        WorkbookErrors(vec![e])
     })
 }
 
-/// Assigns each sheet of the workbook to a spec; unknown sheets are errors.
+/// Assigns each sheet of the workbook to a spec and reads it (within the limits; a limit hit
+/// ends the reading); unknown sheets are errors. Control characters in text cells are errors at
+/// their cell.
 fn sheets_by_spec(
-    wb: &mut Xlsx<Cursor<&[u8]>>,
+    wb: &mut InputWorkbook<'_>,
     file: &str,
     specs: &[&SheetSpec],
     read_only: &[&SheetSpec],
     errs: &mut Vec<CellError>,
-) -> Vec<(usize, String, calamine::Range<Data>)> {
+) -> Result<Vec<(usize, String, digecon_core::sheets::Sheet)>, WorkbookErrors> {
     let mut out = Vec::new();
-    for name in wb.sheet_names() {
+    for name in wb.sheet_names().to_vec() {
         if read_only.iter().any(|s| s.matches(&name)) {
             continue;
         }
@@ -835,16 +893,13 @@ fn sheets_by_spec(
             });
             continue;
         };
-        match wb.worksheet_range(&name) {
-            Ok(r) => out.push((i, name, r)),
-            Err(e) => errs.push(CellError {
-                file: file.into(),
-                sheet: name.clone(),
-                row: 0,
-                column: String::new(),
-                header: String::new(),
-                message: format!("无法读取工作表 / cannot read the sheet: {e}"),
-            }),
+        match wb.read(&name) {
+            Ok(r) => {
+                errs.extend(r.problems.iter().cloned().map(|e| input_error(file, e)));
+                out.push((i, name, r));
+            }
+            Err(e) if e.message.contains("--max-") => return Err(WorkbookErrors(vec![input_error(file, e)])),
+            Err(e) => errs.push(input_error(file, e)),
         }
     }
     if out.is_empty() && errs.is_empty() {
@@ -861,7 +916,30 @@ fn sheets_by_spec(
         });
     }
     out.sort_by_key(|(i, _, _)| *i);
-    out
+    Ok(out)
+}
+
+/// Ledger items by key, plans and the highest number per plan and kind, built once per file.
+struct ItemIndex<'i> {
+    by_key: HashMap<(&'i str, ItemKind, u32), &'i LedgerItem>,
+    max: HashMap<(&'i str, ItemKind), u32>,
+}
+
+impl<'i> ItemIndex<'i> {
+    fn new(items: &'i [LedgerItem]) -> ItemIndex<'i> {
+        let mut by_key = HashMap::new();
+        let mut max: HashMap<(&str, ItemKind), u32> = HashMap::new();
+        for i in items {
+            by_key.entry((i.key.plan_id.as_str(), i.key.kind, i.key.number)).or_insert(i);
+            let m = max.entry((i.key.plan_id.as_str(), i.key.kind)).or_insert(0);
+            *m = (*m).max(i.key.number);
+        }
+        ItemIndex { by_key, max }
+    }
+
+    fn has_plan(&self, plan: &str) -> bool {
+        self.max.contains_key(&(plan, ItemKind::Task)) || self.max.contains_key(&(plan, ItemKind::Project))
+    }
 }
 
 /// What a task ledger needs to be checked against.
@@ -884,7 +962,7 @@ pub struct TaskLedger {
     pub problems: Vec<Problem>,
 }
 
-fn item_of<'i>(r: &mut RowReader<'_, '_>, items: &'i [LedgerItem]) -> Option<&'i LedgerItem> {
+fn item_of<'i>(r: &mut RowReader<'_, '_>, items: &ItemIndex<'i>) -> Option<&'i LedgerItem> {
     let plan = r.required("plan_id");
     let kind_text = r.text("kind");
     let kind = if kind_text.is_empty() {
@@ -900,13 +978,13 @@ fn item_of<'i>(r: &mut RowReader<'_, '_>, items: &'i [LedgerItem]) -> Option<&'i
     };
     let number = r.whole("number");
     let (plan, kind, number) = (plan?, kind?, number?);
-    if !items.iter().any(|i| i.key.plan_id == plan) {
+    if !items.has_plan(&plan) {
         r.error("plan_id", format!("未知的计划 / unknown plan `{plan}`"));
         return None;
     }
-    let found = items.iter().find(|i| i.key.plan_id == plan && i.key.kind == kind && i.key.number == number);
+    let found = items.by_key.get(&(plan.as_str(), kind, number)).copied();
     if found.is_none() {
-        let max = items.iter().filter(|i| i.key.plan_id == plan && i.key.kind == kind).map(|i| i.key.number).max().unwrap_or(0);
+        let max = items.max.get(&(plan.as_str(), kind)).copied().unwrap_or(0);
         let what = if kind == ItemKind::Task { "任务序号 / task number" } else { "工程序号 / project number" };
         r.error("number", format!("未知的{what} {number} in plan `{plan}` (1–{max})"));
     }
@@ -922,12 +1000,20 @@ fn report_period(r: &mut RowReader<'_, '_>, key: &str) -> Option<Period> {
     Some(p)
 }
 
-/// Reads a task ledger workbook. `file` names it in errors.
+/// Reads a task ledger workbook within the default [`Limits`]. `file` names it in errors.
 pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -> Result<TaskLedger, WorkbookErrors> {
+    read_task_ledger_with(bytes, file, ctx, &Limits::default())
+}
+
+/// [`read_task_ledger`] within `limits`.
+pub fn read_task_ledger_with(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>, limits: &Limits) -> Result<TaskLedger, WorkbookErrors> {
     let mut errs = Vec::new();
-    let mut wb = open_workbook(bytes, file)?;
+    let mut wb = open_workbook(bytes, file, limits)?;
     let specs = [&PROGRESS, &GOAL_VALUES, &CONTRIBUTIONS, &TASK_PROBLEMS];
-    let ranges = sheets_by_spec(&mut wb, file, &specs, &[&GOALS_LIST, &NOTES], &mut errs);
+    let ranges = sheets_by_spec(&mut wb, file, &specs, &[&GOALS_LIST, &NOTES], &mut errs)?;
+    let items = ItemIndex::new(ctx.items);
+    let units = Units::new(ctx.departments);
+    let existing_reports: HashSet<(&ItemKey, Period)> = ctx.existing_reports.iter().map(|x| (&x.key, x.period)).collect();
     let mut out = TaskLedger::default();
     // Where each report came from, to place goal values on it.
     let mut report_rows: BTreeMap<(ItemKey, Period), (usize, u32)> = BTreeMap::new();
@@ -936,12 +1022,12 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
     let mut problem_seen: BTreeMap<(Subject, Period, u32), u32> = BTreeMap::new();
     let mut next_seq: BTreeMap<(Subject, Period), u32> = BTreeMap::new();
 
-    for (spec_i, name, range) in &ranges {
+    for (spec_i, name, data) in &ranges {
         let spec = specs[*spec_i];
-        let Some(sheet) = read_sheet(file, name, range, spec, &mut errs) else { continue };
+        let Some(sheet) = read_sheet(file, name, data, spec, &mut errs) else { continue };
         for (row, cells) in &sheet.rows {
-            let mut r = RowReader { sheet: &sheet, row: *row, cells, errs: &mut errs, failed: false };
-            let item = item_of(&mut r, ctx.items);
+            let mut r = RowReader::new(&sheet, *row, cells, &mut errs);
+            let item = item_of(&mut r, &items);
             match spec.key {
                 "progress" => {
                     let period = report_period(&mut r, "period");
@@ -974,7 +1060,7 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
                     let department = if dept_text.is_empty() {
                         item.lead_units.first().cloned()
                     } else {
-                        match resolve_department(ctx.departments, &dept_text) {
+                        match resolve_department(&units, &dept_text) {
                             Ok(d) if item.is_lead(&d.code) => Some(d.code.clone()),
                             Ok(d) => {
                                 r.error(
@@ -1058,7 +1144,7 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
                     let narrative = r.required("narrative");
                     let synthetic = r.flag("synthetic");
                     let (Some(item), Some(period), Some(dept_text), Some(narrative)) = (item, period, dept_text, narrative) else { continue };
-                    let dept = match resolve_department(ctx.departments, &dept_text) {
+                    let dept = match resolve_department(&units, &dept_text) {
                         Ok(d) if item.is_coop(&d.code) => d.code.clone(),
                         Ok(d) => {
                             r.error("department", format!("{} 不是该任务的配合单位 / `{}` is not a co-operating unit of {} (co-operating: {})", d.name_zh, d.code, item.key, if item.coop_units_text.is_empty() { "none" } else { &item.coop_units_text }));
@@ -1070,7 +1156,7 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
                         }
                     };
                     let has_report = report_rows.contains_key(&(item.key.clone(), period))
-                        || ctx.existing_reports.iter().any(|x| x.key == item.key && x.period == period);
+                        || existing_reports.contains(&(&item.key, period));
                     if !has_report {
                         r.error("period", format!("{} {period} 尚无牵头单位报告 / {} has no lead unit's report for {period} yet", item.key, item.key));
                         continue;
@@ -1089,7 +1175,7 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
                 }
                 _ => {
                     let Some(item) = item else { continue };
-                    if let Some(p) = read_problem(&mut r, Subject::Item(item.key.clone()), ctx.departments, &mut problem_seen, &mut next_seq) {
+                    if let Some(p) = read_problem(&mut r, Subject::Item(item.key.clone()), &units, &mut problem_seen, &mut next_seq) {
                         out.problems.push(p);
                     }
                 }
@@ -1106,7 +1192,7 @@ pub fn read_task_ledger(bytes: &[u8], file: &str, ctx: &TaskLedgerContext<'_>) -
 fn read_problem(
     r: &mut RowReader<'_, '_>,
     subject: Subject,
-    departments: &[Department],
+    departments: &Units<'_>,
     seen: &mut BTreeMap<(Subject, Period, u32), u32>,
     next_seq: &mut BTreeMap<(Subject, Period), u32>,
 ) -> Option<Problem> {
@@ -1186,12 +1272,20 @@ pub struct ProjectLedger {
     pub problems: Vec<Problem>,
 }
 
-/// Reads a project ledger workbook. `file` names it in errors.
+/// Reads a project ledger workbook within the default [`Limits`]. `file` names it in errors.
 pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<'_>) -> Result<ProjectLedger, WorkbookErrors> {
+    read_project_ledger_with(bytes, file, ctx, &Limits::default())
+}
+
+/// [`read_project_ledger`] within `limits`.
+pub fn read_project_ledger_with(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<'_>, limits: &Limits) -> Result<ProjectLedger, WorkbookErrors> {
     let mut errs = Vec::new();
-    let mut wb = open_workbook(bytes, file)?;
+    let mut wb = open_workbook(bytes, file, limits)?;
     let specs = [&KEY_PROJECTS, &MONTHLY, &PROJECT_PROBLEMS];
-    let ranges = sheets_by_spec(&mut wb, file, &specs, &[&NOTES], &mut errs);
+    let ranges = sheets_by_spec(&mut wb, file, &specs, &[&NOTES], &mut errs)?;
+    let units = Units::new(ctx.departments);
+    let regions: HashMap<&str, &Region> = ctx.regions.iter().rev().map(|r| (r.code.as_str(), r)).collect();
+    let existing_projects: HashSet<(i32, &str)> = ctx.existing_projects.iter().map(|p| (p.year, p.code.as_str())).collect();
     let mut out = ProjectLedger::default();
     let mut project_rows: BTreeMap<(i32, String), u32> = BTreeMap::new();
     // Monthly rows with where they came from, checked once every row is read.
@@ -1201,14 +1295,14 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
     let mut next_seq = BTreeMap::new();
     let mut monthly_sheet: Option<(String, Columns)> = None;
 
-    for (spec_i, name, range) in &ranges {
+    for (spec_i, name, data) in &ranges {
         let spec = specs[*spec_i];
-        let Some(sheet) = read_sheet(file, name, range, spec, &mut errs) else { continue };
+        let Some(sheet) = read_sheet(file, name, data, spec, &mut errs) else { continue };
         if spec.key == "monthly" {
             monthly_sheet = Some((sheet.name.clone(), sheet.cols.clone()));
         }
         for (row, cells) in &sheet.rows {
-            let mut r = RowReader { sheet: &sheet, row: *row, cells, errs: &mut errs, failed: false };
+            let mut r = RowReader::new(&sheet, *row, cells, &mut errs);
             match spec.key {
                 "key_projects" => {
                     let year = r.whole("year");
@@ -1238,11 +1332,11 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
                     if end.is_none() && !r.failed_on("end") {
                         r.error("end", "必填项为空 / required value is empty".into());
                     }
-                    let lead = r.required("lead_unit").and_then(|t| resolve_department(ctx.departments, &t).map_err(|e| r.error("lead_unit", e)).ok().map(|d| d.code.clone()));
+                    let lead = r.required("lead_unit").and_then(|t| resolve_department(&units, &t).map_err(|e| r.error("lead_unit", e)).ok().map(|d| d.code.clone()));
                     let status = r.required("status").and_then(|s| s.parse::<ProjectStatus>().map_err(|e| r.error("status", e)).ok());
                     let synthetic = r.flag("synthetic");
                     if let Some(rc) = &region_code {
-                        match ctx.regions.iter().find(|x| &x.code == rc) {
+                        match regions.get(rc.as_str()) {
                             None => r.error("region_code", format!("未知的地区代码 / unknown region code `{rc}`")),
                             Some(reg) if !region_text.is_empty() && region_text != reg.name_zh => {
                                 r.error("region", format!("地区名称与代码不符 / `{region_text}` is not the name of {rc} ({})", reg.name_zh))
@@ -1333,12 +1427,12 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
                     let (Some(year), Some(code)) = (year, code) else { continue };
                     let year = year as i32;
                     let known = project_rows.contains_key(&(year, code.clone()))
-                        || ctx.existing_projects.iter().any(|p| p.year == year && p.code == code);
+                        || existing_projects.contains(&(year, code.as_str()));
                     if !known {
                         r.error("code", format!("未知的项目编码 / unknown project `{code}` in {year}'s key-project list"));
                         continue;
                     }
-                    if let Some(p) = read_problem(&mut r, Subject::KeyProject { year, code }, ctx.departments, &mut problem_seen, &mut next_seq) {
+                    if let Some(p) = read_problem(&mut r, Subject::KeyProject { year, code }, &units, &mut problem_seen, &mut next_seq) {
                         out.problems.push(p);
                     }
                 }
@@ -1357,10 +1451,14 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
         for (m, _, _) in &monthly_rows {
             merged.insert((m.year, m.code.clone(), m.month), m);
         }
+        // One project's year of reports (at most twelve), found by key rather than by scanning.
+        let mut by_project: HashMap<(i32, &str), Vec<&MonthlyReport>> = HashMap::new();
+        for ((y, c, _), m) in &merged {
+            by_project.entry((*y, c.as_str())).or_default().push(*m);
+        }
         for (m, _, row) in &monthly_rows {
-            let known = out.projects.iter().any(|p| p.year == m.year && p.code == m.code)
-                || project_rows.contains_key(&(m.year, m.code.clone()))
-                || ctx.existing_projects.iter().any(|p| p.year == m.year && p.code == m.code);
+            // Every registry row read (`out.projects`) is in `project_rows`.
+            let known = project_rows.contains_key(&(m.year, m.code.clone())) || existing_projects.contains(&(m.year, m.code.as_str()));
             if !known {
                 let (column, header) = place("code");
                 errs.push(CellError {
@@ -1373,9 +1471,8 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
                 });
                 continue;
             }
-            let others: Vec<&MonthlyReport> =
-                merged.iter().filter(|((y, c, _), _)| *y == m.year && c == &m.code).map(|(_, v)| *v).collect();
-            for issue in check_report(m, &others) {
+            let others = by_project.get(&(m.year, m.code.as_str())).map_or(&[][..], Vec::as_slice);
+            for issue in check_report(m, others) {
                 let (column, header) = place(issue.field());
                 errs.push(CellError { file: file.into(), sheet: sheet_name.clone(), row: *row, column, header, message: issue.describe() });
             }
@@ -1383,8 +1480,8 @@ pub fn read_project_ledger(bytes: &[u8], file: &str, ctx: &ProjectLedgerContext<
         out.monthly = monthly_rows.into_iter().map(|(m, _, _)| m).collect();
     }
     // Errors in sheet order, then row order.
-    let order: Vec<String> = ranges.iter().map(|(_, n, _)| n.clone()).collect();
-    errs.sort_by_key(|e| (order.iter().position(|n| n == &e.sheet).unwrap_or(usize::MAX), e.row));
+    let order: HashMap<&str, usize> = ranges.iter().enumerate().map(|(i, (_, n, _))| (n.as_str(), i)).collect();
+    errs.sort_by_key(|e| (order.get(e.sheet.as_str()).copied().unwrap_or(usize::MAX), e.row));
     if errs.is_empty() {
         Ok(out)
     } else {

@@ -5,6 +5,7 @@
 //! `OBS_VALUE`, and attributes `UNIT_MEASURE`, `OBS_STATUS` (SDMX code list CL_OBS_STATUS:
 //! `A` normal, `P` provisional), `CONF_STATUS`-free provenance as `SOURCE` and our `SYNTHETIC` flag.
 
+use digecon_core::text::neutralise_formula as safe;
 use digecon_core::{format_value, ObservationStatus};
 use digecon_dataset::ObservationRow;
 
@@ -41,18 +42,19 @@ pub fn write<'a>(rows: impl IntoIterator<Item = ObservationRow<'a>>) -> Result<V
         } else {
             format!("{}: {}", o.source.doc, o.source.quote)
         };
+        // Text fields formula-neutralised (OWASP); OBS_VALUE is a number and written as one.
         w.write_record([
             "dataflow",
             STRUCTURE_ID,
             "I",
-            &o.region_code,
-            &o.indicator_code,
+            &safe(&o.region_code),
+            &safe(&o.indicator_code),
             &o.period.to_string(),
             &format_value(o.value),
-            r.unit,
+            &safe(r.unit),
             status,
             if o.synthetic { "true" } else { "false" },
-            &source,
+            &safe(&source),
         ])?;
     }
     Ok(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)
@@ -82,5 +84,21 @@ mod tests {
             "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,SYNTHETIC,SOURCE\r\n\
              dataflow,DIGECON:DF_DIGITAL_ECONOMY(1.0),I,360000,DE_VA,2022,11874,亿元,A,false,000.txt: 数字经济增加值达11874亿元\r\n"
         );
+    }
+
+    #[test]
+    fn formula_looking_text_is_neutralised_numbers_are_not() {
+        let o = Observation {
+            region_code: "360000".into(),
+            indicator_code: "DE_VA".into(),
+            period: "2022".parse().unwrap(),
+            value: -3.5,
+            status: ObservationStatus::Final,
+            source: Source { doc: "=1/0".into(), quote: String::new() },
+            synthetic: false,
+        };
+        let row = ObservationRow { observation: &o, region_name: "江西省", indicator_name: "x", unit: "-" };
+        let text = String::from_utf8(write([row]).unwrap()).unwrap();
+        assert!(text.ends_with(",DE_VA,2022,-3.5,'-,A,false,'=1/0\r\n"), "{text}");
     }
 }

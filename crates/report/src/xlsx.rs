@@ -1,6 +1,7 @@
 //! Observations as an Excel workbook: one row per observation, numbers as numbers (not text),
 //! with region and indicator names, unit, status and source, so a user can filter and pivot.
 
+use digecon_core::text::neutralise_formula as safe;
 use digecon_core::ObservationStatus;
 use digecon_dataset::ObservationRow;
 use rust_xlsxwriter::{Format, Workbook};
@@ -34,11 +35,13 @@ pub fn write<'a>(rows: impl IntoIterator<Item = ObservationRow<'a>>) -> Result<V
     for (i, r) in rows.into_iter().enumerate() {
         let o = r.observation;
         let row = i as u32 + 1;
-        ws.write_string(row, 0, &o.region_code)?;
-        ws.write_string(row, 1, r.region_name)?;
-        ws.write_string(row, 2, &o.indicator_code)?;
-        ws.write_string(row, 3, r.indicator_name)?;
-        ws.write_string(row, 4, r.unit)?;
+        // Text cells formula-neutralised (OWASP: a leading ' before = + - @ tab CR); the value
+        // is a number cell and never touched.
+        ws.write_string(row, 0, safe(&o.region_code))?;
+        ws.write_string(row, 1, safe(r.region_name))?;
+        ws.write_string(row, 2, safe(&o.indicator_code))?;
+        ws.write_string(row, 3, safe(r.indicator_name))?;
+        ws.write_string(row, 4, safe(r.unit))?;
         ws.write_string(row, 5, o.period.to_string())?;
         ws.write_number(row, 6, o.value)?;
         ws.write_string(row, 7, match o.status {
@@ -46,8 +49,8 @@ pub fn write<'a>(rows: impl IntoIterator<Item = ObservationRow<'a>>) -> Result<V
             ObservationStatus::Provisional => "provisional",
         })?;
         ws.write_boolean(row, 8, o.synthetic)?;
-        ws.write_string(row, 9, &o.source.doc)?;
-        ws.write_string(row, 10, &o.source.quote)?;
+        ws.write_string(row, 9, safe(&o.source.doc))?;
+        ws.write_string(row, 10, safe(&o.source.quote))?;
         n = row;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -82,5 +85,25 @@ mod tests {
         assert_eq!(range.get_value((1, 6)), Some(&Data::Float(365.02)));
         assert_eq!(range.get_value((1, 1)), Some(&Data::String("赣州市".into())));
         assert_eq!(range.get_value((1, 5)), Some(&Data::String("2022".into())));
+    }
+
+    #[test]
+    fn formula_looking_text_is_neutralised_numbers_are_not() {
+        let o = Observation {
+            region_code: "360700".into(),
+            indicator_code: "CORE_VA".into(),
+            period: "2022".parse().unwrap(),
+            value: -5.0,
+            status: ObservationStatus::Final,
+            source: Source { doc: "=1/0".into(), quote: "@SUM(A1)".into() },
+            synthetic: false,
+        };
+        let row = ObservationRow { observation: &o, region_name: "赣州市", indicator_name: "+x", unit: "亿元" };
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(write([row]).unwrap())).unwrap();
+        let range = wb.worksheet_range("观测值 observations").unwrap();
+        assert_eq!(range.get_value((1, 9)), Some(&Data::String("'=1/0".into())));
+        assert_eq!(range.get_value((1, 10)), Some(&Data::String("'@SUM(A1)".into())));
+        assert_eq!(range.get_value((1, 3)), Some(&Data::String("'+x".into())));
+        assert_eq!(range.get_value((1, 6)), Some(&Data::Float(-5.0)));
     }
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use digecon_core::{format_value, Period};
-use digecon_dataset::{parse_observations, write_observations, Dataset, ObservationRow};
+use digecon_core::Limits;
+use digecon_dataset::{parse_observation_file, write_observations, Dataset, ObservationRow};
 use digecon_store::ObservationFilter;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -160,6 +161,54 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How much an importer reads before refusing a file (`digecon_core::Limits`); each flag raises one.
+#[derive(Args, Clone, Debug, Default)]
+pub struct LimitArgs {
+    /// 文件大小上限，MiB（默认 64）/ largest file to read, in MiB (default 64)
+    #[arg(long, value_name = "MIB")]
+    pub max_file_mb: Option<u64>,
+    /// 电子表格解压后大小上限，MiB（默认 64）/ most a spreadsheet may inflate to, in MiB (default 64)
+    #[arg(long, value_name = "MIB")]
+    pub max_decompressed_mb: Option<u64>,
+    /// 行数上限（默认 1048576）/ most rows of a file or sheet (default 1048576)
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<u32>,
+    /// 列数上限（默认 256）/ most columns (default 256)
+    #[arg(long, value_name = "N")]
+    pub max_columns: Option<u32>,
+    /// 单元格字符数上限（默认 32767）/ longest cell, in characters (default 32767)
+    #[arg(long, value_name = "N")]
+    pub max_cell_chars: Option<u32>,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        let d = Limits::default();
+        let mib = digecon_core::limits::MIB;
+        Limits {
+            max_file_bytes: self.max_file_mb.map_or(d.max_file_bytes, |m| m.saturating_mul(mib)),
+            max_decompressed_bytes: self.max_decompressed_mb.map_or(d.max_decompressed_bytes, |m| m.saturating_mul(mib)),
+            max_rows: self.max_rows.unwrap_or(d.max_rows),
+            max_columns: self.max_columns.unwrap_or(d.max_columns),
+            max_cell_chars: self.max_cell_chars.unwrap_or(d.max_cell_chars),
+        }
+    }
+}
+
+/// Reads a file to import, refusing it — before reading past the limit — if it is larger than
+/// `limits.max_file_bytes`, with the message every importer uses.
+pub fn read_limited(path: &Path, limits: &Limits) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).with_context(|| format!("读取 / reading {name}"))?;
+    let mut bytes = Vec::new();
+    f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes).with_context(|| format!("读取 / reading {name}"))?;
+    if let Err(e) = digecon_core::limits::check_file_size(bytes.len() as u64, limits) {
+        bail!("{}", e.display_in(&name));
+    }
+    Ok(bytes)
+}
+
 #[derive(Args)]
 pub struct ImportArgs {
     #[command(flatten)]
@@ -172,17 +221,21 @@ pub struct ImportArgs {
     /// 修改原因（记入修订历史）/ reason recorded in the revision history
     #[arg(long, default_value = "导入 / import")]
     reason: String,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 pub async fn import(a: ImportArgs) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&a.file).with_context(|| format!("读取 / reading {}", a.file.display()))?;
+    let limits = a.limits.limits();
+    let bytes = read_limited(&a.file, &limits)?;
     let name = a.file.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!("{name}: 文件不是 UTF-8 编码 / the file is not UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to())
-    })?;
     let store = a.db.open(false).await?;
     let catalog = store.catalog().await?;
-    let obs = parse_observations(&name, &text, &catalog)?;
+    let file = parse_observation_file(&name, &bytes, &catalog, &limits)?;
+    for n in &file.notes {
+        println!("注意 note: {n}");
+    }
+    let obs = file.observations;
     let actor = format!("digecon import {name}");
     let s = store.upsert_observations(&obs, &actor, &a.reason, a.dry_run).await?;
     println!(

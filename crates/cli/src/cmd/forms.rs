@@ -148,6 +148,8 @@ pub struct ImportArgs {
     reason: String,
     #[command(flatten)]
     actor: ActorArgs,
+    #[command(flatten)]
+    limits: super::data::LimitArgs,
 }
 
 pub async fn forms(c: FormsCmd) -> anyhow::Result<()> {
@@ -236,13 +238,19 @@ pub async fn forms(c: FormsCmd) -> anyhow::Result<()> {
             Ok(())
         }
         FormsCmd::Import(a) => {
-            let bytes = std::fs::read(&a.file).with_context(|| format!("读取 / reading {}", a.file.display()))?;
+            let limits = a.limits.limits();
+            let bytes = super::data::read_limited(&a.file, &limits)?;
             let name = a.file.display().to_string();
             let store = a.db.open(false).await?;
             let actor = a.actor.resolve(&store).await?;
             let at = now()?;
-            let file = match import::read(&name, &bytes) {
-                Ok(f) => f,
+            let file = match import::read_with(&name, &bytes, &limits) {
+                Ok(r) => {
+                    for n in &r.notes {
+                        println!("注意 note: {n}");
+                    }
+                    r.file
+                }
                 Err(p) => bail!("{p}{name}: 新增 created 0, 更新 updated 0, 未变 unchanged 0, 拒绝 rejected (file unreadable)"),
             };
             let total = file.values.len();

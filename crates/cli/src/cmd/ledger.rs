@@ -2,7 +2,7 @@
 //! `digecon bulletin`. Thin: every rule lives in `digecon-ledger`, storage in `digecon-store`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
@@ -182,6 +182,8 @@ pub struct ImportArgs {
     /// 记录人（不指定 --as 时，以管理员身份操作）/ recorded by (without --as the CLI acts as an administrator)
     #[arg(long, default_value = DEFAULT_BY)]
     by: String,
+    #[command(flatten)]
+    limits: super::data::LimitArgs,
 }
 
 #[derive(Args)]
@@ -602,22 +604,21 @@ async fn tasks_export(a: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("读取 / reading {}", path.display()))
-}
-
 async fn tasks_import(a: ImportArgs) -> anyhow::Result<()> {
-    let bytes = read_file(&a.file)?;
+    let limits = a.limits.limits();
+    let bytes = super::data::read_limited(&a.file, &limits)?;
     let store = a.db.open(false).await?;
     let items = store.ledger_items().await?;
     let departments = store.departments().await?;
     let existing = store.progress_reports(None).await?;
     let ctx = TaskLedgerContext { items: &items, departments: &departments, existing_reports: &existing };
-    let ledger = workbook::read_task_ledger(&bytes, &a.file.display().to_string(), &ctx)?;
+    let ledger = workbook::read_task_ledger_with(&bytes, &a.file.display().to_string(), &ctx, &limits)?;
     let actor = actor_of(&store, a.as_user.as_deref()).await?;
     if let Some(x) = &actor {
         let tree = RegionTree::new(&store.regions().await?);
-        let item = |k: &digecon_ledger::ItemKey| items.iter().find(|i| &i.key == k).expect("checked by the reader");
+        // By key, not by scanning: a ledger may hold hundreds of thousands of rows.
+        let by_key: std::collections::HashMap<&digecon_ledger::ItemKey, &LedgerItem> = items.iter().map(|i| (&i.key, i)).collect();
+        let item = |k: &digecon_ledger::ItemKey| *by_key.get(k).expect("checked by the reader");
         let mut denied = Vec::new();
         for r in &ledger.reports {
             if let Err(e) = may_file_progress(x, item(&r.key), &r.department_code) {
@@ -899,28 +900,31 @@ async fn projects_export(a: ExportArgs) -> anyhow::Result<()> {
 }
 
 async fn projects_import(a: ImportArgs) -> anyhow::Result<()> {
-    let bytes = read_file(&a.file)?;
+    let limits = a.limits.limits();
+    let bytes = super::data::read_limited(&a.file, &limits)?;
     let store = a.db.open(false).await?;
     let regions = store.regions().await?;
     let departments = store.departments().await?;
     let projects = store.key_projects(None).await?;
     let monthly = store.monthly_reports(None).await?;
     let ctx = ProjectLedgerContext { regions: &regions, departments: &departments, existing_projects: &projects, existing_monthly: &monthly };
-    let ledger = workbook::read_project_ledger(&bytes, &a.file.display().to_string(), &ctx)?;
+    let ledger = workbook::read_project_ledger_with(&bytes, &a.file.display().to_string(), &ctx, &limits)?;
     let actor = actor_of(&store, a.as_user.as_deref()).await?;
     if let Some(x) = &actor {
         let tree = RegionTree::new(&regions);
-        // The file's registry rows win over the stored ones (they replace them).
-        let project = |y: i32, c: &str| {
-            ledger.projects.iter().chain(projects.iter()).find(|p| p.year == y && p.code == c).expect("checked by the reader")
-        };
+        // The file's registry rows win over the stored ones (they replace them); by key, not by
+        // scanning, since a ledger may hold hundreds of thousands of rows.
+        let stored: std::collections::HashMap<(i32, &str), &digecon_ledger::KeyProject> = projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p)).collect();
+        let mut known = stored.clone();
+        known.extend(ledger.projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p)));
+        let project = |y: i32, c: &str| *known.get(&(y, c)).expect("checked by the reader");
         let mut denied = Vec::new();
         for p in &ledger.projects {
             if let Err(e) = may_file_project(x, &tree, p) {
                 denied.push(format!("{} {}: {e}", p.year, p.code));
             }
             // Re-registering a stored project elsewhere needs the right to the stored one too.
-            if let Some(old) = projects.iter().find(|o| o.year == p.year && o.code == p.code) {
+            if let Some(old) = stored.get(&(p.year, p.code.as_str())) {
                 if let Err(e) = may_file_project(x, &tree, old) {
                     denied.push(format!("{} {}: {e}", p.year, p.code));
                 }

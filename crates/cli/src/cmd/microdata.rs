@@ -69,6 +69,9 @@ pub struct InputArgs {
     /// 在标准错误输出中最多逐条显示的被拒行数 / rejected rows shown one by one on stderr (all are in the rejects file)
     #[arg(long, default_value_t = 20)]
     pub show: usize,
+    /// .xlsx 解压后大小上限，MiB / most an .xlsx may inflate to, in MiB (microdata sheets are large; checked before reading)
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_decompressed_mb: u64,
 }
 
 #[derive(Args)]
@@ -275,6 +278,13 @@ fn run_input(a: &InputArgs, engine: &Engine, top_n: usize, task: Task<'_>) -> an
     let (summary, acc) = if a.input == Path::new("-") {
         digecon_measure::run_csv(engine, std::io::stdin(), "stdin", &opts, task, sinks)?
     } else if is_xlsx {
+        // Inflate every entry through a counting reader first (nothing kept), so a
+        // decompression bomb is refused before calamine inflates it for real.
+        let limits = digecon_core::Limits { max_decompressed_bytes: a.max_decompressed_mb.saturating_mul(digecon_core::limits::MIB), ..Default::default() };
+        let f = File::open(&a.input).with_context(|| format!("无法打开 / cannot open {label}"))?;
+        if let Err(e) = digecon_core::sheets::check_zip(BufReader::new(f), &limits) {
+            anyhow::bail!("{}", e.display_in(&label));
+        }
         let f = File::open(&a.input).with_context(|| format!("无法打开 / cannot open {label}"))?;
         digecon_measure::run_xlsx(engine, BufReader::new(f), &label, &opts, task, sinks)?
     } else {
