@@ -30,7 +30,7 @@ pub enum Deps {
     /// Any observation.
     AnyData,
     /// Only these indicators' observations (and the catalogue).
-    Indicators(Vec<String>),
+    Indicators(Arc<[String]>),
     /// The catalogue only.
     Catalog,
 }
@@ -234,7 +234,7 @@ mod tests {
     #[tokio::test]
     async fn a_change_voids_exactly_the_responses_that_read_it() {
         let c = Cache::default();
-        let va = Deps::Indicators(vec!["CORE_VA".into()]);
+        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]));
         let any = Deps::AnyData;
         assert_eq!(get(&c, "va", &va, "1").await, "1");
         assert_eq!(get(&c, "any", &any, "1").await, "1");
@@ -251,7 +251,7 @@ mod tests {
     #[tokio::test]
     async fn a_change_during_the_computation_leaves_its_result_stale() {
         let c = Arc::new(Cache::default());
-        let va = Deps::Indicators(vec!["CORE_VA".into()]);
+        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]));
         let c2 = c.clone();
         let body = c
             .get_or_compute("va".into(), &va, move || async move {

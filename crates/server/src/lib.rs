@@ -55,6 +55,13 @@ pub struct Catalog {
     pub plans: Vec<Plan>,
     /// Every plan's targets, in catalogue order.
     pub targets: Vec<Target>,
+    /// The indicators whose observations target progress reads: the targets' own and every
+    /// indicator their formulas refer to, transitively.
+    pub progress_reads: Arc<[String]>,
+    /// The evaluation schemes (`data/evaluation/`), parsed against the indicators, with the
+    /// indicators each one reads.
+    pub schemes: Result<digecon_evaluate::Schemes, String>,
+    pub scheme_reads: Vec<(digecon_core::RegionLevel, Arc<[String]>)>,
     /// Regions and indicators by code, for observation rows.
     pub lookup: digecon_dataset::Catalog,
 }
@@ -134,13 +141,25 @@ impl AppState {
             }
         }
         let indicators = self.store.indicators().await?;
+        let targets = self.store.targets(None).await?;
+        let schemes = digecon_evaluate::Schemes::embedded(&indicators).map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+        let scheme_reads = match &schemes {
+            Ok(s) => [digecon_core::RegionLevel::City, digecon_core::RegionLevel::County]
+                .into_iter()
+                .filter_map(|l| s.get(l).map(|x| (l, Arc::from(x.wanted_indicators()))))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         let c = Arc::new(Catalog {
             lookup: digecon_dataset::Catalog::new(self.store.regions().await?, indicators.clone()),
+            progress_reads: Arc::from(api::progress::read_indicators(&targets, &indicators)),
+            schemes,
+            scheme_reads,
             indicators,
             departments: self.store.departments().await?,
             forms: self.store.form_set().await?,
             plans: self.store.plans().await?,
-            targets: self.store.targets(None).await?,
+            targets,
         });
         *self.catalog.lock().expect("catalog lock") = Some((stamp, c.clone()));
         Ok(c)

@@ -10,7 +10,8 @@
 //! 3. the filers alone: every county account saves its county's `JXDE-M` filing of the open month
 //!    (two accounts per county: shared filings, first saves), reading it first and sending its
 //!    ETag in `If-Match`; now and then it submits; each city's reviewer returns what was submitted;
-//! 4. the filers and the dashboard's read together.
+//! 4. the filers and `/health`, the filers and the dashboard's read, the filers and the
+//!    dashboard's four reads, each pair together.
 //!
 //! Reads are driven by `wrk` when it is installed (it is lighter than any client written here),
 //! otherwise by built-in readers. Afterwards the database is checked: no 5xx, every acknowledged
@@ -345,6 +346,10 @@ async fn bench_on(a: &ServeBenchArgs, backend: &str, scratch: &Scratch) -> anyho
         let writers = run_filers(&clients, period, secs, ledger.clone());
         let reads = read_phase(&wrk, &reader, &bases[0], READ_PATH, "observations, filers writing", a.readers, secs);
         let (w2, r) = tokio::join!(writers, reads);
+        report.phases.push(r?);
+        let writers = run_filers(&clients, period, secs, ledger.clone());
+        let reads = read_phase(&wrk, &reader, &bases[0], "@dashboard", "dashboard mix, filers writing", a.readers, secs);
+        let (_, r) = tokio::join!(writers, reads);
         report.phases.push(r?);
         let _ = w;
         report.filers_with_readers = Some(w2);

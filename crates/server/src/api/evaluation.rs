@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 use digecon_core::RegionLevel;
-use digecon_evaluate::{evaluate, EvaluateError, Evaluation, Schemes};
+use digecon_evaluate::{evaluate, EvaluateError, Evaluation};
 use digecon_store::ObservationFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -46,9 +46,9 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
     }
     v.finish()?;
     let catalog = state.catalog().await?;
-    let schemes = Schemes::embedded(&catalog.indicators).map_err(|e| ApiError::internal(e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
-    let scheme = schemes.get(scope).ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?.clone();
-    let deps = Deps::Indicators(scheme.wanted_indicators());
+    catalog.schemes.as_ref().map_err(ApiError::internal)?;
+    let reads = catalog.scheme_reads.iter().find(|(l, _)| *l == scope).map(|(_, r)| r.clone());
+    let deps = Deps::Indicators(reads.ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?);
     let year = q.year.map(|y| y.to_string()).unwrap_or_default();
     // The published result (every region's scores) is computed once for everybody; the raw
     // values in it are then blanked outside each caller's scope.
@@ -56,17 +56,20 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
     let st = state.clone();
     let full_deps = deps.clone();
     let full = move || async move {
+        let Some(scheme) = catalog.schemes.as_ref().ok().and_then(|s| s.get(scope)) else {
+            return Err(ApiError::not_found(format!("{scope} evaluation scheme")));
+        };
         // Only the indicators the scheme reads (a store with microdata results holds many more).
         let mut observations = Vec::new();
         for code in scheme.wanted_indicators() {
             observations.extend(st.store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
         }
-        let (units, values) = digecon_evaluate::inputs(&scheme, &st.regions, &observations);
+        let (units, values) = digecon_evaluate::inputs(scheme, &st.regions, &observations);
         let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
             Some(y) => y,
             None => return Err(ApiError::not_found(format!("{scope} evaluation: no values"))),
         };
-        let result: Evaluation = match evaluate(&scheme, &units, &values, year) {
+        let result: Evaluation = match evaluate(scheme, &units, &values, year) {
             Ok(r) => r,
             Err(e @ EvaluateError::NoData { .. }) => return Err(ApiError::not_found(e.to_string())),
             Err(e) => return Err(ApiError::internal(e)),

@@ -97,7 +97,7 @@ pub async fn observations(
     if format == "json" {
         // The dashboard's read: answered from memory while no write has touched its indicator.
         let deps = match &q.indicator {
-            Some(i) => Deps::Indicators(vec![i.clone()]),
+            Some(i) => Deps::Indicators(std::sync::Arc::from(vec![i.clone()])),
             None => Deps::AnyData,
         };
         let key = format!(

@@ -63,23 +63,24 @@ pub async fn progress(
     let as_of = as_of.unwrap();
     let a = &auth.actor;
     let catalog = state.catalog().await?;
-    let mut targets = catalog.targets_of(q.plan.as_deref());
-    targets.retain(|t| a.can_see_region(&state.tree, &t.region_code) || t.lead_units.iter().any(|d| a.acts_for_department(d)));
-    // As of a date before a target's base year there is nothing to judge yet: leave it out
-    // rather than fail the whole list.
-    targets.retain(|t| t.base_year.is_none_or(|b| b <= as_of.year()));
-    let deps = Deps::Indicators(read_indicators(&targets, &catalog.indicators));
+    let deps = Deps::Indicators(catalog.progress_reads.clone());
     let key = format!(
         "progress|{}|{}|{as_of}|{}",
         scope_key(a),
         a.department_code.as_deref().unwrap_or(""),
         q.plan.as_deref().unwrap_or("*")
     );
+    let actor = a.clone();
     let st = state.clone();
     let body = state
         .cache
         .get_or_compute(key, &deps, move || async move {
             let catalog = st.catalog().await?;
+            let mut targets = catalog.targets_of(q.plan.as_deref());
+            targets.retain(|t| actor.can_see_region(&st.tree, &t.region_code) || t.lead_units.iter().any(|d| actor.acts_for_department(d)));
+            // As of a date before a target's base year there is nothing to judge yet: leave it
+            // out rather than fail the whole list.
+            targets.retain(|t| t.base_year.is_none_or(|b| b <= as_of.year()));
             let inputs = Inputs {
                 plans: catalog.plans.clone(),
                 indicators: catalog.indicators.clone(),
@@ -118,7 +119,7 @@ pub async fn progress(
 
 /// The indicators whose observations the progress of `targets` reads: theirs, and every
 /// indicator their formulas refer to, transitively.
-fn read_indicators(targets: &[digecon_core::Target], indicators: &[Indicator]) -> Vec<String> {
+pub(crate) fn read_indicators(targets: &[digecon_core::Target], indicators: &[Indicator]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut todo: Vec<String> = targets.iter().map(|t| t.indicator_code.clone()).collect();
     while let Some(code) = todo.pop() {
