@@ -221,6 +221,7 @@ pub async fn login(
     let mut v = Validator::default();
     v.check(!req.username.trim().is_empty(), "username", "必填 / required");
     v.check(!req.password.is_empty(), "password", "必填 / required");
+    v.text("username", &req.username);
     v.finish()?;
     let ip = client_ip(&state.config, addr.ip(), &headers);
     let keys = throttle_keys(&req.username, ip);

@@ -93,6 +93,15 @@ impl ApiError {
         e
     }
 
+    /// 413: the request body is larger than the server accepts.
+    pub fn too_large() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "请求内容过大（上限 2 MB），未写入任何数据 / the request body is too large (2 MB at most); nothing was written",
+        )
+    }
+
     /// 503: the database stayed busy (another process held it) through every retry.
     pub fn busy() -> ApiError {
         let mut e = ApiError::new(
@@ -129,6 +138,14 @@ impl Validator {
     pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) {
         if !ok {
             self.0.push(FieldError { field: field.to_string(), message: message.into() });
+        }
+    }
+
+    /// Text from a user: no NUL and no other control characters but tab and line breaks
+    /// (PostgreSQL refuses NUL in text; the others hide what a record says).
+    pub fn text(&mut self, field: &str, value: &str) {
+        if let Some((pos, c)) = digecon_core::text::find_control(value) {
+            self.0.push(FieldError { field: field.to_string(), message: digecon_core::text::control_message(pos, c) });
         }
     }
 

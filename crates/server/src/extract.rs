@@ -22,6 +22,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_error(e: JsonRejection) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::too_large();
+    }
     ApiError::validation(vec![FieldError { field: "body".into(), message: e.body_text() }])
 }
 

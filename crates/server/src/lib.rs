@@ -39,11 +39,22 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed: the client address is the last one
     /// in that header that is not itself a trusted proxy. Empty: the peer address is the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// A connection that has not sent a whole request head within this time is closed — also an
+    /// idle keep-alive connection waiting for its next request.
+    pub header_read_timeout: Duration,
+    /// A request body that has not arrived whole within this time is refused (408).
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { secure_cookie: false, session_hours: 12, trusted_proxies: Vec::new() }
+        Config {
+            secure_cookie: false,
+            session_hours: 12,
+            trusted_proxies: Vec::new(),
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+        }
     }
 }
 
@@ -77,6 +88,8 @@ pub struct Inner {
     /// Password hashing runs on blocking threads, at most this many at once, so sign-ins queue
     /// instead of taking every core from the requests.
     hashing: tokio::sync::Semaphore,
+    /// Uploaded files are parsed on blocking threads, one at a time.
+    parsing: tokio::sync::Semaphore,
     oplog: oplog::Sender,
     /// Verified against for unknown usernames, so a miss costs as much as a hit.
     dummy_hash: String,
@@ -122,6 +135,7 @@ impl AppState {
             cache,
             catalog: Mutex::new(None),
             hashing: tokio::sync::Semaphore::new(cores.div_ceil(2)),
+            parsing: tokio::sync::Semaphore::new(1),
             oplog,
             dummy_hash,
         })))
@@ -212,8 +226,32 @@ pub fn app(state: AppState) -> Router {
     )
     .fallback(ui::serve)
     .layer(axum::middleware::from_fn_with_state(state.clone(), operation_log))
+    .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(state.config.body_timeout))
+    .layer(axum::middleware::from_fn(security_headers))
     .layer(tower_http::trace::TraceLayer::new_for_http())
     .with_state(state)
+}
+
+/// The content security policy of the UI: everything from this server, inline styles (Element
+/// Plus and ECharts set style attributes), no framing, no plugins.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+                   font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every response; API answers (they carry the CSRF token and scoped data)
+/// are never stored by a browser or a proxy.
+async fn security_headers(req: Request, next: Next) -> Response {
+    use axum::http::header::{self, HeaderValue};
+    let api = req.uri().path().starts_with("/api/");
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
 }
 
 /// The OpenAPI document, for `digecon openapi` and tests.
@@ -314,14 +352,56 @@ async fn upkeep(store: Store) {
     }
 }
 
-/// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes in-flight requests.
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then finishes in-flight requests (for at
+/// most 30 s) and writes the queued operation log. Connections that do not send a request head
+/// within `Config::header_read_timeout` — idle keep-alive ones included — are closed.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    serve_until(state, listener, shutdown_signal()).await
+}
+
+/// [`serve`] until `shutdown` completes.
+pub async fn serve_until(state: AppState, listener: tokio::net::TcpListener, shutdown: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let app = app(state.clone());
-    let r = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which the reverse proxy terminates;
+    // and HTTP/1's header-read timeout applies from the first byte a connection may send
+    // (detecting the protocol version first would wait for that byte with no timeout).
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(state.config.header_read_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            tower::ServiceExt::oneshot(app.clone(), req)
+        });
+        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(30)) => tracing::warn!("requests still running after 30 s; stopping anyway"),
+    }
     state.flush_operation_log().await;
-    r
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -48,18 +48,38 @@ struct Seen {
     initialised: bool,
 }
 
-#[derive(Default)]
 pub(crate) struct Tracker {
     listeners: RwLock<Vec<Listener>>,
     /// Bumped by every catalogue change or reset applied: the store's own kept catalogue
     /// (`Store::reference`) is void when it moves.
     pub(crate) catalog_epoch: AtomicU64,
     seen: Mutex<Seen>,
-    /// Tickets handed to `sync` callers, and the highest ticket served by a finished read.
+    /// Tickets handed to `sync` callers; the highest ticket covered by a read that has started,
+    /// and by one that has finished.
     requested: AtomicU64,
-    served: AtomicU64,
-    leader: tokio::sync::Mutex<()>,
+    started: AtomicU64,
+    served: tokio::sync::watch::Sender<u64>,
+    /// Reads of the feed in flight at once (one per feed connection).
+    readers: tokio::sync::Semaphore,
 }
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker {
+            listeners: RwLock::default(),
+            catalog_epoch: AtomicU64::default(),
+            seen: Mutex::default(),
+            requested: AtomicU64::default(),
+            started: AtomicU64::default(),
+            served: tokio::sync::watch::Sender::new(0),
+            readers: tokio::sync::Semaphore::new(FEED_READERS),
+        }
+    }
+}
+
+/// Feed reads that may overlap: a caller waits for one read that started after it arrived,
+/// never for a read in flight plus a whole next one.
+pub(crate) const FEED_READERS: usize = 2;
 
 impl Tracker {
     fn emit(&self, event: ChangeEvent<'_>) {
@@ -106,18 +126,37 @@ impl Store {
     pub async fn sync_changes(&self) -> Result<()> {
         let t = &self.tracker;
         let ticket = t.requested.fetch_add(1, Ordering::SeqCst) + 1;
-        if t.served.load(Ordering::SeqCst) >= ticket {
+        let mut served = t.served.subscribe();
+        // Set when a read we waited for failed or took too long: read ourselves.
+        let mut own = false;
+        loop {
+            if *served.borrow_and_update() >= ticket {
+                return Ok(());
+            }
+            if !own && t.started.load(Ordering::SeqCst) >= ticket {
+                // A read that started after we arrived is in flight: its result is ours.
+                match tokio::time::timeout(Duration::from_millis(250), served.changed()).await {
+                    Ok(Ok(())) => continue,
+                    _ => {
+                        own = true;
+                        continue;
+                    }
+                }
+            }
+            let _permit = t.readers.acquire().await.expect("feed readers are never closed");
+            if *served.borrow_and_update() >= ticket {
+                return Ok(());
+            }
+            if !own && t.started.load(Ordering::SeqCst) >= ticket {
+                continue;
+            }
+            // Every ticket up to here was handed out before the read below starts.
+            let upto = t.requested.load(Ordering::SeqCst);
+            t.started.fetch_max(upto, Ordering::SeqCst);
+            self.read_feed().await?;
+            t.served.send_modify(|s| *s = (*s).max(upto));
             return Ok(());
         }
-        let _leader = t.leader.lock().await;
-        if t.served.load(Ordering::SeqCst) >= ticket {
-            return Ok(());
-        }
-        // Every ticket up to here was handed out before the read below starts.
-        let upto = t.requested.load(Ordering::SeqCst);
-        self.read_feed().await?;
-        t.served.fetch_max(upto, Ordering::SeqCst);
-        Ok(())
     }
 
     /// Starts following the feed from its current end (nothing is cached yet).

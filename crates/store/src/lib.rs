@@ -68,7 +68,7 @@ pub struct Store {
     /// Writes: one connection on SQLite (writers queue here), a separate pool on PostgreSQL so
     /// a crowd of writers never starves readers of connections.
     writer: AnyPool,
-    /// The change feed's reads: one connection of its own, so a server checking freshness never
+    /// The change feed's reads: connections of their own, so a server checking freshness never
     /// queues behind heavy reads.
     feed: AnyPool,
     backend: Backend,
@@ -152,7 +152,10 @@ impl Store {
                     .after_connect(sqlite_pragmas)
                     .connect_with(options.clone())
                     .await?;
-                let feed = AnyPoolOptions::new().max_connections(1).after_connect(sqlite_pragmas).connect_lazy_with(options);
+                let feed = AnyPoolOptions::new()
+                    .max_connections(changes::FEED_READERS as u32)
+                    .after_connect(sqlite_pragmas)
+                    .connect_lazy_with(options);
                 (pool, writer, feed)
             }
             Backend::Postgres => {
@@ -166,7 +169,7 @@ impl Store {
                     .acquire_timeout(std::time::Duration::from_secs(600))
                     .connect_with(options.clone())
                     .await?;
-                let feed = AnyPoolOptions::new().max_connections(1).connect_lazy_with(options);
+                let feed = AnyPoolOptions::new().max_connections(changes::FEED_READERS as u32).connect_lazy_with(options);
                 (pool, writer, feed)
             }
         };

@@ -460,6 +460,9 @@ pub struct SaveSummaryDto {
     /// After a single filing's save: its new ETag (for the next `If-Match`).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub etag: String,
+    /// How an uploaded file was read (e.g. as GBK).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 fn summary_dto(s: SaveSummary) -> SaveSummaryDto {
@@ -471,6 +474,7 @@ fn summary_dto(s: SaveSummary) -> SaveSummaryDto {
         warnings: s.warnings.iter().map(|(f, r)| format!("{f}: {r}")).collect(),
         outliers: s.outliers.iter().map(|(f, o)| format!("{f}: {o}")).collect(),
         etag: String::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -493,6 +497,11 @@ pub async fn save_values(
         return Err(ApiError::forbidden(format!("filer {filer}: 只有填报单位可以填报 / only the filer enters values")));
     }
     let p = period_of(&f, &period)?;
+    if let Some(r) = &body.reason {
+        let mut v = Validator::default();
+        v.text("reason", r);
+        v.finish()?;
+    }
     let entries: Vec<(String, String, f64)> = body.values.into_iter().map(|(i, v)| (fl.code().to_string(), i, v)).collect();
     let reason = body.reason.unwrap_or_else(|| "网页填报 / web entry".into());
     let expect = if_match(&headers).map(|etag| Expect { filer: fl.code().to_string(), etag });
@@ -524,10 +533,21 @@ pub async fn import(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<SaveSummaryDto>> {
+    let body = body.map_err(|e| if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { ApiError::too_large() } else { ApiError::bad_request(e.body_text()) })?;
     let name = std::path::Path::new(&q.filename).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let file = digecon_collect::import::read(&name, &body).map_err(CollectError::Rejected)?;
+    // Parsing a spreadsheet is CPU work: on a blocking thread, one upload at a time, so an
+    // upload never holds up other requests (and inflating is bounded by the import limits).
+    let read = {
+        let _permit = state.parsing.acquire().await.map_err(ApiError::internal)?;
+        let file_name = name.clone();
+        tokio::task::spawn_blocking(move || digecon_collect::import::read_with(&file_name, &body, &digecon_core::limits::Limits::default()))
+            .await
+            .map_err(ApiError::internal)?
+    };
+    let read = read.map_err(CollectError::Rejected)?;
+    let (file, notes) = (read.file, read.notes);
     // Out of scope is 403 for the whole upload, whatever else is wrong with the file.
     let catalog = state.catalog().await?;
     if let Some(form) = catalog.forms.form(&file.form_code) {
@@ -544,7 +564,9 @@ pub async fn import(
     }
     let reason = format!("上传 / upload {name}");
     let s = state.store.import_filing_file(&file, &auth.actor, &reason, Utc::now(), q.dry_run.unwrap_or(false)).await?;
-    Ok(Json(summary_dto(s)))
+    let mut dto = summary_dto(s);
+    dto.notes = notes;
+    Ok(Json(dto))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -626,6 +648,12 @@ pub async fn action(
         }
     };
     let p = period_of(&f, &period)?;
+    let mut v = Validator::default();
+    v.text("comment", req.comment.as_deref().unwrap_or(""));
+    for (rule, text) in req.explanations.iter().flatten() {
+        v.text(&format!("explanations.{rule}"), text);
+    }
+    v.finish()?;
     let expect = if_match(&headers);
     state
         .store

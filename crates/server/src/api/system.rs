@@ -93,6 +93,9 @@ pub fn validate_new_user(
     let role = u.role.parse::<Role>();
     v.check(role.is_ok(), "role", "应为 admin、province_office、department、city、county、viewer 之一 / one of admin, province_office, department, city, county, viewer");
     v.check(u.password.chars().count() >= 10, "password", "至少 10 个字符 / at least 10 characters");
+    if let Some(d) = &u.display_name {
+        v.text("display_name", d);
+    }
     if let Some(r) = &u.region_code {
         v.check(state_regions.contains(r), "region_code", format!("未知的地区代码 / unknown region code `{r}`"));
     }
@@ -128,8 +131,8 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
     auth.require(&[Role::Admin])?;
     let u: NewUser = parse_json(&body)?;
-    let departments = state.store.departments().await?;
-    let role = validate_new_user(&state.tree, &departments, &u).map_err(ApiError::validation)?;
+    let catalog = state.catalog().await?;
+    let role = validate_new_user(&state.tree, &catalog.departments, &u).map_err(ApiError::validation)?;
     if state.store.user(&u.username).await?.is_some() {
         return Err(ApiError::conflict(format!("用户已存在 / user `{}` already exists", u.username)));
     }
@@ -139,7 +142,11 @@ pub async fn create_user(
         role,
         region_code: u.region_code.clone(),
         department_code: u.department_code.clone(),
-        password_hash: hash_password(&u.password).map_err(ApiError::internal)?,
+        password_hash: {
+            // Hashing is slow by design: off the request threads.
+            let password = u.password.clone();
+            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?
+        },
         active: true,
         created_at: String::new(),
     };
