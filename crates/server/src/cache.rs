@@ -29,8 +29,9 @@ use crate::error::{ApiError, ApiResult};
 pub enum Deps {
     /// Any observation.
     AnyData,
-    /// Only these indicators' observations (and the catalogue).
-    Indicators(Arc<[String]>),
+    /// Only these indicators' observations (and the catalogue), of any year or of the years up to
+    /// `up_to` (progress as of 2022 and the 2022 evaluation do not change with this month's filings).
+    Indicators(Arc<[String]>, Option<i32>),
     /// The catalogue only.
     Catalog,
 }
@@ -61,7 +62,8 @@ struct Inner {
     all: u64,
     /// Epoch of the last observation change of any indicator.
     any_data: u64,
-    indicators: HashMap<String, u64>,
+    /// Per indicator: the epoch of its last change of any year, and by year.
+    indicators: HashMap<String, (u64, std::collections::BTreeMap<i32, u64>)>,
     /// Epoch of the last sign-out or user change.
     auth: u64,
     entries: HashMap<String, Slot>,
@@ -73,7 +75,14 @@ impl Inner {
         match deps {
             Deps::AnyData => self.all.max(self.any_data),
             Deps::Catalog => self.all,
-            Deps::Indicators(codes) => codes.iter().filter_map(|c| self.indicators.get(c)).copied().fold(self.all, u64::max),
+            Deps::Indicators(codes, up_to) => codes
+                .iter()
+                .filter_map(|c| self.indicators.get(c))
+                .map(|(any, years)| match up_to {
+                    None => *any,
+                    Some(y) => years.range(..=*y).map(|(_, e)| *e).max().unwrap_or(0),
+                })
+                .fold(self.all, u64::max),
         }
     }
 
@@ -90,7 +99,21 @@ impl Inner {
                         self.all = e;
                     }
                     for k in &c.keys {
-                        self.indicators.insert(k.clone(), e);
+                        // `INDICATOR@YEAR`; a key without a year counts for every year.
+                        let (code, year) = match k.rsplit_once('@') {
+                            Some((code, y)) => (code, y.parse::<i32>().ok()),
+                            None => (k.as_str(), None),
+                        };
+                        let slot = self.indicators.entry(code.to_string()).or_default();
+                        slot.0 = e;
+                        match year {
+                            Some(y) => {
+                                slot.1.insert(y, e);
+                            }
+                            None => {
+                                slot.1.insert(i32::MIN, e);
+                            }
+                        }
                     }
                 }
                 ChangeKind::Auth => {
@@ -234,29 +257,34 @@ mod tests {
     #[tokio::test]
     async fn a_change_voids_exactly_the_responses_that_read_it() {
         let c = Cache::default();
-        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]));
+        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]), None);
+        let va2022 = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]), Some(2022));
         let any = Deps::AnyData;
         assert_eq!(get(&c, "va", &va, "1").await, "1");
+        assert_eq!(get(&c, "va2022", &va2022, "1").await, "1");
         assert_eq!(get(&c, "any", &any, "1").await, "1");
         assert_eq!(get(&c, "va", &va, "2").await, "1", "cached");
-        c.apply(ChangeEvent::Change(&data(1, &["EIM_REV_YTD"])));
+        c.apply(ChangeEvent::Change(&data(1, &["EIM_REV_YTD@2026"])));
         assert_eq!(get(&c, "va", &va, "2").await, "1", "another indicator changed");
         assert_eq!(get(&c, "any", &any, "2").await, "2", "any data changed");
-        c.apply(ChangeEvent::Change(&data(2, &["CORE_VA"])));
-        assert_eq!(get(&c, "va", &va, "3").await, "3");
+        c.apply(ChangeEvent::Change(&data(2, &["CORE_VA@2026"])));
+        assert_eq!(get(&c, "va", &va, "3").await, "3", "CORE_VA changed");
+        assert_eq!(get(&c, "va2022", &va2022, "3").await, "1", "but not in 2022 or before");
+        c.apply(ChangeEvent::Change(&data(3, &["CORE_VA@2021"])));
+        assert_eq!(get(&c, "va2022", &va2022, "4").await, "4", "2021 is before 2022");
         c.apply(ChangeEvent::Reset);
-        assert_eq!(get(&c, "va", &va, "4").await, "4");
+        assert_eq!(get(&c, "va", &va, "5").await, "5");
     }
 
     #[tokio::test]
     async fn a_change_during_the_computation_leaves_its_result_stale() {
         let c = Arc::new(Cache::default());
-        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]));
+        let va = Deps::Indicators(Arc::from(vec!["CORE_VA".to_string()]), None);
         let c2 = c.clone();
         let body = c
             .get_or_compute("va".into(), &va, move || async move {
                 // The database is read here; meanwhile a filing changes CORE_VA.
-                c2.apply(ChangeEvent::Change(&data(1, &["CORE_VA"])));
+                c2.apply(ChangeEvent::Change(&data(1, &["CORE_VA@2022"])));
                 Ok(Bytes::from_static(b"old"))
             })
             .await

@@ -7,6 +7,7 @@
 //! Writes go through [`write::WriteTx`] (one writer at a time on SQLite, retried conflicts on
 //! PostgreSQL, the change feed for caches); see `write.rs` and `changes.rs`.
 
+pub mod backup;
 pub mod changes;
 pub mod collect;
 pub mod generated;

@@ -227,7 +227,7 @@ pub(crate) async fn insert(
     .bind(at)
     .execute(&mut **tx)
     .await?;
-    tx.touch(ChangeKind::Data, &o.indicator_code);
+    tx.touch(ChangeKind::Data, &data_key(o));
     record_revisions(tx, &[(None, Some(o))], at, actor, reason).await
 }
 
@@ -254,8 +254,14 @@ async fn update(
     .bind(at)
     .execute(&mut **tx)
     .await?;
-    tx.touch(ChangeKind::Data, &new.indicator_code);
+    tx.touch(ChangeKind::Data, &data_key(new));
     record_revisions(tx, &[(Some(old), Some(new))], at, actor, reason).await
+}
+
+/// The change-feed key of an observation write: its indicator and year (`CORE_VA@2022`), so a
+/// cache of 2022's figures is not voided by this month's filings of the same indicator.
+pub(crate) fn data_key(o: &Observation) -> String {
+    format!("{}@{}", o.indicator_code, o.period.year())
 }
 
 /// What [`upsert_in`] did.
@@ -302,7 +308,7 @@ pub(crate) async fn delete_in(tx: &mut WriteTx, o: &Observation, at: &str, actor
         .bind(o.period.to_string())
         .execute(&mut **tx)
         .await?;
-    tx.touch(ChangeKind::Data, &o.indicator_code);
+    tx.touch(ChangeKind::Data, &data_key(o));
     Ok(())
 }
 
@@ -385,7 +391,7 @@ pub(crate) async fn upsert_many(tx: &mut WriteTx, rows: &[&Observation], at: &st
     }
     q.execute(&mut **tx).await?;
     for o in rows {
-        tx.touch(ChangeKind::Data, &o.indicator_code);
+        tx.touch(ChangeKind::Data, &data_key(o));
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ use crate::{now, Backend, Result, Store, StoreError};
 /// What a committed write changed, for caches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChangeKind {
-    /// Observations; keys are indicator codes.
+    /// Observations; keys are `INDICATOR@YEAR` (the year of the period written).
     Data,
     /// Users or sessions; keys are usernames.
     Auth,

@@ -1,6 +1,7 @@
 //! One module per capability; each adds its subcommands to [`Command`].
 //! Commands that touch the database are async; `run` owns the one tokio runtime.
 
+mod backup;
 mod bench;
 mod bench_serve;
 mod index;
@@ -26,6 +27,10 @@ pub enum Command {
     Export(data::ExportArgs),
     /// 导入观测值（全部成功或全部不写入）/ import observations, all or nothing
     Import(data::ImportArgs),
+    /// 备份全部数据（运行中也可）/ back up everything (while servers run): catalogue, observations and revisions, filings and audit, ledger, users, logs
+    Backup(backup::BackupArgs),
+    /// 从备份恢复（全部成功或全部不写入）/ restore a backup, all or nothing (into SQLite or PostgreSQL)
+    Restore(backup::RestoreArgs),
     /// 删除观测值 / delete observations (kept in the revision history)
     Wipe(data::WipeArgs),
     /// 查看指标序列 / show an indicator's series
@@ -91,6 +96,8 @@ fn dispatch(rt: &tokio::runtime::Runtime, command: Command) -> anyhow::Result<()
         Command::Status(a) => rt.block_on(data::status(a)),
         Command::Export(a) => rt.block_on(data::export(a)),
         Command::Import(a) => rt.block_on(data::import(a)),
+        Command::Backup(a) => rt.block_on(backup::backup(a)),
+        Command::Restore(a) => rt.block_on(backup::restore(a)),
         Command::Wipe(a) => rt.block_on(data::wipe(a)),
         Command::Show(a) => rt.block_on(data::show(a)),
         Command::List(a) => rt.block_on(data::list(a)),

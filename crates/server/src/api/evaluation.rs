@@ -48,7 +48,9 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
     let catalog = state.catalog().await?;
     catalog.schemes.as_ref().map_err(ApiError::internal)?;
     let reads = catalog.scheme_reads.iter().find(|(l, _)| *l == scope).map(|(_, r)| r.clone());
-    let deps = Deps::Indicators(reads.ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?);
+    // A year's evaluation reads that year and the one before (for 进位); without a year it is the
+    // latest year with values, which any new value may change.
+    let deps = Deps::Indicators(reads.ok_or_else(|| ApiError::not_found(format!("{scope} evaluation scheme")))?, q.year);
     let year = q.year.map(|y| y.to_string()).unwrap_or_default();
     // The published result (every region's scores) is computed once for everybody; the raw
     // values in it are then blanked outside each caller's scope.

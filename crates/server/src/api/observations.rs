@@ -97,7 +97,8 @@ pub async fn observations(
     if format == "json" {
         // The dashboard's read: answered from memory while no write has touched its indicator.
         let deps = match &q.indicator {
-            Some(i) => Deps::Indicators(std::sync::Arc::from(vec![i.clone()])),
+            // A period's figures change only with writes of its year.
+            Some(i) => Deps::Indicators(std::sync::Arc::from(vec![i.clone()]), period.map(|p| p.year())),
             None => Deps::AnyData,
         };
         let key = format!(

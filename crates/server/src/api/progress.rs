@@ -63,7 +63,8 @@ pub async fn progress(
     let as_of = as_of.unwrap();
     let a = &auth.actor;
     let catalog = state.catalog().await?;
-    let deps = Deps::Indicators(catalog.progress_reads.clone());
+    // Progress as of a period reads values up to it: later years' filings leave it valid.
+    let deps = Deps::Indicators(catalog.progress_reads.clone(), Some(as_of.year()));
     let key = format!(
         "progress|{}|{}|{as_of}|{}",
         scope_key(a),
