@@ -148,7 +148,7 @@ impl Store {
                     .connect_with(options.clone())
                     .await?;
                 let pool = AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(8)
                     .acquire_timeout(std::time::Duration::from_secs(60))
                     .after_connect(sqlite_pragmas)
                     .connect_with(options.clone())
