@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use digecon_core::{Department, Frequency, Period, Region, RegionLevel, Source};
 use serde::{Deserialize, Serialize};
 
@@ -204,6 +204,19 @@ pub struct Form {
 }
 
 impl Form {
+    /// The period open for filing on `today`: the latest one whose window has opened.
+    pub fn current_period(&self, today: NaiveDate) -> Period {
+        let mut p = match self.frequency {
+            Frequency::Year => Period::Year(today.year()),
+            Frequency::Quarter => Period::Quarter(today.year(), (today.month0() / 3 + 1) as u8),
+            Frequency::Month => Period::Month(today.year(), today.month() as u8),
+        };
+        while self.window.dates(p).opens > today {
+            p = p.prev();
+        }
+        p
+    }
+
     pub fn indicator(&self, code: &str) -> Option<&FormIndicator> {
         self.indicators.iter().find(|i| i.indicator_code == code)
     }

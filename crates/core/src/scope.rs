@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Region, RegionLevel};
+use crate::{Region, RegionLevel, Target};
 
 /// Parent links of the regions, for "is X inside Y" and roll-ups.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +16,8 @@ pub struct RegionTree {
     parent: HashMap<String, String>,
     level: HashMap<String, RegionLevel>,
     children: HashMap<String, Vec<String>>,
+    /// Regions without a parent, in dataset order (the province).
+    roots: Vec<String>,
 }
 
 impl RegionTree {
@@ -26,9 +28,16 @@ impl RegionTree {
             if let Some(p) = &r.parent_code {
                 t.parent.insert(r.code.clone(), p.clone());
                 t.children.entry(p.clone()).or_default().push(r.code.clone());
+            } else {
+                t.roots.push(r.code.clone());
             }
         }
         t
+    }
+
+    /// The top of the tree (the first region without a parent).
+    pub fn root(&self) -> Option<&str> {
+        self.roots.first().map(String::as_str)
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -152,6 +161,27 @@ impl Actor {
     /// Whether the actor acts for `department`.
     pub fn acts_for_department(&self, department: &str) -> bool {
         self.is_global() || self.department_code.as_deref() == Some(department)
+    }
+
+    /// Whether the actor may see `target`: its region is in scope, or the actor leads it.
+    pub fn can_see_target(&self, tree: &RegionTree, target: &Target) -> bool {
+        self.can_see_region(tree, &target.region_code) || target.lead_units.iter().any(|d| self.acts_for_department(d))
+    }
+
+    /// Whether the actor may see a task, project or ledger item of a plan: the plan's region is in
+    /// scope, or the actor is one of its lead or co-operating `units`.
+    pub fn can_see_work<'a>(&self, tree: &RegionTree, plan_region: Option<&str>, mut units: impl Iterator<Item = &'a String>) -> bool {
+        plan_region.is_some_and(|r| self.can_see_region(tree, r)) || units.any(|d| self.acts_for_department(d))
+    }
+
+    /// The region a report of this actor is rooted at: its own, or the root of the tree for the
+    /// provincial office and administrators.
+    pub fn report_root(&self, tree: &RegionTree) -> Option<String> {
+        if self.is_global() {
+            tree.root().map(str::to_string)
+        } else {
+            self.region_code.clone()
+        }
     }
 }
 

@@ -19,9 +19,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::Method;
@@ -43,20 +40,7 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "digecon_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| e.to_string())
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
-
-/// A URL-safe random token of `bytes` bytes from the OS generator.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the OS random generator is available");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
+pub use digecon_app::users::{hash_password, random_token, verify_password};
 
 fn token_hash(token: &str) -> String {
     let d = sha2::Sha256::digest(token.as_bytes());
@@ -282,15 +266,6 @@ pub async fn get_me(State(state): State<AppState>, auth: Auth) -> Json<Me> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_hash_and_verify() {
-        let h = hash_password("s3cret").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("s3cret", &h));
-        assert!(!verify_password("s3creT", &h));
-        assert!(!verify_password("s3cret", "not a hash"));
-    }
 
     #[test]
     fn the_delay_grows_after_the_free_failures_and_is_capped() {

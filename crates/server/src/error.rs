@@ -169,6 +169,23 @@ impl From<digecon_store::StoreError> for ApiError {
     }
 }
 
+impl From<digecon_app::AppError> for ApiError {
+    fn from(e: digecon_app::AppError) -> Self {
+        use digecon_app::AppError as A;
+        match e {
+            A::NotFound(m) => ApiError::not_found(m),
+            A::Invalid(v) => ApiError::validation(v.into_iter().map(|i| FieldError { field: i.field, message: i.message }).collect()),
+            A::Forbidden(m) => ApiError::forbidden(m),
+            A::Conflict(m) => ApiError::conflict(m),
+            // A target text or a ledger the method cannot read is a problem of the data, stated.
+            e @ (A::Track(_) | A::Bulletin(_)) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
+            A::Evaluate(e) => ApiError::internal(e),
+            A::Collect(e) => e.into(),
+            A::Store(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = (self.status, Json(ErrorResponse { error: self.body })).into_response();

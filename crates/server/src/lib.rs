@@ -28,7 +28,7 @@ use digecon_store::Store;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use auth::{hash_password, random_token, verify_password};
+pub use digecon_app::users::{hash_password, random_token, verify_password};
 
 /// Settings of a running server.
 #[derive(Debug, Clone)]
@@ -166,7 +166,7 @@ impl AppState {
         };
         let c = Arc::new(Catalog {
             lookup: digecon_dataset::Catalog::new(self.store.regions().await?, indicators.clone()),
-            progress_reads: Arc::from(api::progress::read_indicators(&targets, &indicators)),
+            progress_reads: Arc::from(digecon_app::progress::read_indicators(&targets, &indicators)),
             schemes,
             scheme_reads,
             indicators,

@@ -7,45 +7,8 @@ use sqlx::AssertSqlSafe;
 use crate::write::{ChangeKind, WriteTx};
 use crate::{now, Result, Store, StoreError};
 
-/// Tables in dependency order (children last); wiped in reverse.
-const TABLES: &[&str] = &[
-    "meta",
-    "regions",
-    "departments",
-    "indicators",
-    "observations",
-    "observation_revisions",
-    "plans",
-    "targets",
-    "constraints",
-    "tasks",
-    "projects",
-    "project_milestones",
-    "work_units",
-    // Data collection (0002): forms first, then filings and what hangs off them.
-    "forms",
-    "form_filers",
-    "form_indicators",
-    "form_rules",
-    "outlier_bounds",
-    "filings",
-    "filing_values",
-    "filing_events",
-    "filing_value_changes",
-    "filing_comments",
-    // Users point at regions and departments; a re-initialised catalogue starts without them.
-    "users",
-    "sessions",
-    // Task ledger and key projects (0003): reports point at plans and departments, monthly
-    // reports at key projects.
-    "ledger_reports",
-    "ledger_report_values",
-    "ledger_report_evidence",
-    "ledger_contributions",
-    "key_projects",
-    "key_project_reports",
-    "ledger_problems",
-];
+/// Tables a re-initialisation keeps: the platform's own record of who signed in and did what.
+const KEPT: &[&str] = &["login_log", "operation_log", "login_throttle"];
 
 /// Progress of a long load: (stage, rows done, rows in stage).
 pub type Progress<'a> = &'a mut dyn FnMut(&str, u64, u64);
@@ -63,7 +26,7 @@ impl Store {
         tx.touch(ChangeKind::Catalog, "");
         if replace {
             // Children first, so foreign keys hold at every step.
-            for t in TABLES.iter().rev() {
+            for t in crate::backup::TABLES.iter().rev().filter(|t| !KEPT.contains(t)) {
                 sqlx::query(AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *tx).await?;
             }
         }

@@ -229,7 +229,7 @@ async fn prepare(url: &str, filers: usize) -> anyhow::Result<(Store, Vec<(String
     super::synth::load_demo(&store, 2022).await?;
     let regions = store.regions().await?;
     let list = accounts(&regions, filers);
-    let hash = digecon_server::hash_password(PASSWORD).map_err(|e| anyhow!(e))?;
+    let hash = digecon_app::users::hash_password(PASSWORD).map_err(|e| anyhow!(e))?;
     let mut users: Vec<(String, Role, String)> = list.clone();
     users.push(("bench-province".into(), Role::ProvinceOffice, "360000".into()));
     for (username, role, region) in &users {

@@ -3,8 +3,8 @@
 use anyhow::{anyhow, Context};
 use clap::{Args, ValueEnum};
 use digecon_core::RegionLevel;
-use digecon_evaluate::{evaluate as run, Schemes};
-use digecon_store::ObservationFilter;
+
+
 
 use super::db::DbArgs;
 use crate::output::{emit, Format};
@@ -45,8 +45,8 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
         Scope::City => RegionLevel::City,
         Scope::County => RegionLevel::County,
     };
-    let schemes = Schemes::embedded(&store.indicators().await?).map_err(|e| anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
-    let scheme = schemes.get(scope).with_context(|| format!("没有 `{scope}` 的评价框架 / no `{scope}` scheme in data/evaluation/framework.csv"))?;
+    let schemes = digecon_app::evaluation::schemes(&store).await?;
+    let scheme = digecon_app::evaluation::scheme(&schemes, scope)?;
     let ahp_scheme;
     let scheme = match &a.ahp {
         None => scheme,
@@ -55,15 +55,8 @@ pub async fn evaluate(a: EvaluateArgs) -> anyhow::Result<()> {
             &ahp_scheme
         }
     };
-    // Only the indicators the scheme reads (a store with microdata results holds many more).
-    let mut observations = Vec::new();
-    for code in scheme.wanted_indicators() {
-        observations.extend(store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
-    }
-    let (units, values) = digecon_evaluate::inputs(scheme, &store.regions().await?, &observations);
-    let year = a.year.or_else(|| digecon_evaluate::latest_year(&values)).with_context(|| format!("数据库中没有 `{scope}` 评价所需的数据 / the database has no values for the `{scope}` evaluation (load some with `digecon synth` or filings)"))?;
-    let e = run(scheme, &units, &values, year)?;
-    let name = |code: &str| units.iter().find(|u| u.code == code).map_or(code.to_string(), |u| u.name.clone());
+    let e = digecon_app::evaluation::evaluate(&store, scheme, a.year).await?;
+    let name = |code: &str| e.units.iter().find(|u| u.code == code).map_or(code.to_string(), |u| u.name.clone());
     let node = |code: &str| scheme.node(code).map_or(code.to_string(), |n| n.name_zh.clone());
     for x in &e.excluded {
         eprintln!("未参与计算 / left out: {} ({}) — {}", node(&x.code), x.code, x.reason);

@@ -87,6 +87,10 @@ fn collect_err(e: CollectError) -> anyhow::Error {
     anyhow!("{e}")
 }
 
+fn app_err(e: digecon_app::AppError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
 #[derive(Subcommand)]
 pub enum FormsCmd {
     /// 列出报表 / list the report forms
@@ -487,17 +491,17 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
         FilingsCmd::Rates(a) => {
             let store = a.db.open(false).await?;
             let regions = store.regions().await?;
+            let tree = digecon_core::RegionTree::new(&regions);
             let root = match &a.region {
-                Some(r) => regions.iter().find(|x| &x.code == r).ok_or_else(|| anyhow!("未知的地区代码 / unknown region code `{r}`"))?,
-                None => regions.iter().find(|x| x.parent_code.is_none()).ok_or_else(|| anyhow!("数据库没有地区 / no regions"))?,
+                Some(r) => r.clone(),
+                None => tree.root().ok_or_else(|| anyhow!("数据库没有地区 / no regions"))?.to_string(),
             };
-            let mut groups: Vec<String> = regions.iter().filter(|x| x.parent_code.as_deref() == Some(root.code.as_str())).map(|x| x.code.clone()).collect();
-            groups.push(root.code.clone());
             let as_of = match a.as_of {
                 Some(d) => d,
                 None => local_date(now()?),
             };
-            let (rows, due) = store.filing_rates(&a.form, a.period, &groups, as_of).await.map_err(collect_err)?;
+            let report = digecon_app::filing::rates(&store, &tree, &a.form, a.period, &root, as_of).await.map_err(app_err)?;
+            let (rows, due) = (report.rows, report.due);
             let name = |c: &str| regions.iter().find(|x| x.code == c).map_or(String::new(), |x| x.name_zh.clone());
             let pct = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |x| format!("{x:.1}"));
             if a.format == Format::Table {
@@ -522,7 +526,8 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
                 })
                 .collect();
             emit(a.format, &["region_code", "region", "expected", "filed", "approved", "on_time", "late", "not_filed", "filing_rate_%", "timeliness_rate_%"], &table)?;
-            if let Some(total) = rows.last() {
+            // The root region's row (the first) lists everyone in scope who has not filed.
+            if let Some(total) = rows.first() {
                 let missing: Vec<Vec<String>> = total
                     .not_filed
                     .iter()

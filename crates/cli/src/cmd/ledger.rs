@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use digecon_core::{format_value, Actor, Department, Period, RegionTree};
-use digecon_ledger::bulletin::{self, BulletinInput, BulletinOptions};
+use digecon_ledger::bulletin::{self, BulletinOptions};
 use digecon_ledger::scope::{may_file_problem, may_file_progress, may_file_project};
 use digecon_ledger::projects::{city_of, department_name, league_by_city, league_by_lead_unit, region_name, LeagueRow};
 use digecon_ledger::workbook::{self, ProjectLedger, ProjectLedgerContext, TaskLedger, TaskLedgerContext};
@@ -955,38 +955,13 @@ async fn projects_import(a: ImportArgs) -> anyhow::Result<()> {
 }
 
 pub async fn bulletin(a: BulletinArgs) -> anyhow::Result<()> {
-    let Period::Quarter(year, _) = a.quarter else {
-        bail!("--quarter: 应为季度 / expected a quarter such as 2022-Q3, got `{}`", a.quarter);
-    };
     let store = a.db.open(false).await?;
-    let all = store.ledger_items().await?;
-    let reports = store.progress_reports(None).await?;
-    let plans: Vec<String> = if a.plan.is_empty() {
-        bulletin::plans_reported_in(&reports, year)
-    } else {
-        for p in &a.plan {
-            if !all.iter().any(|i| &i.key.plan_id == p) {
-                bail!("--plan: 没有计划 `{p}` 的任务 / no tasks or projects of plan `{p}`");
-            }
-        }
-        a.plan.clone()
-    };
-    let items: Vec<LedgerItem> = all.into_iter().filter(|i| plans.contains(&i.key.plan_id)).collect();
-    let projects = store.key_projects(Some(year)).await?;
-    let monthly = store.monthly_reports(Some(year)).await?;
-    let problems = store.problems().await?;
-    let regions = store.regions().await?;
-    let departments = store.departments().await?;
-    let input = BulletinInput {
-        items: &items,
-        reports: &reports,
-        projects: &projects,
-        monthly: &monthly,
-        problems: &problems,
-        regions: &regions,
-        departments: &departments,
-    };
-    let b = bulletin::build(&input, a.quarter, BulletinOptions { lag_threshold_pp: a.lag_pp, open_months: a.open_months })?;
+    let options = BulletinOptions { lag_threshold_pp: a.lag_pp, open_months: a.open_months };
+    let (b, plans) = digecon_app::ledger::bulletin(&store, a.quarter, &a.plan, options).await.map_err(|e| match e {
+        digecon_app::AppError::Invalid(v) => anyhow::anyhow!("--quarter: {}", v.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join("; ")),
+        digecon_app::AppError::NotFound(m) => anyhow::anyhow!("--plan: {m}"),
+        e => e.into(),
+    })?;
     let doc = bulletin::document(&b);
     std::fs::create_dir_all(&a.out).with_context(|| format!("创建目录 / creating {}", a.out.display()))?;
     let stem = a.out.join(format!("bulletin-{}", a.quarter));

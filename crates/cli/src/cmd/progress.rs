@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use clap::Args;
 use digecon_core::{format_value, Period};
-use digecon_store::{ObservationFilter, Store};
+use digecon_app::progress::{BeforeBase, ProgressRequest};
 use digecon_track::progress::Outlook;
 use digecon_track::wording::format_number;
-use digecon_track::{projection, Inputs, Rules};
+use digecon_track::{projection, Rules};
 
 use super::db::DbArgs;
 use crate::output::{emit, Format};
@@ -67,47 +67,24 @@ const PROGRESS_HEADERS: &[&str] = &[
     "rule",
 ];
 
-/// Loads the tracker's inputs, checking `--plan` and `--region` against the database.
-async fn load(store: &Store, plan: Option<&str>, region: Option<&str>) -> anyhow::Result<Inputs> {
-    let plans = store.plans().await?;
-    if let Some(p) = plan {
-        if !plans.iter().any(|x| x.id == p) {
-            let known: Vec<&str> = plans.iter().map(|x| x.id.as_str()).collect();
-            bail!("未知的规划 / unknown plan `{p}`; the database has: {}", known.join(", "));
-        }
-    }
-    if let Some(r) = region {
-        if !store.regions().await?.iter().any(|x| x.code == r) {
-            bail!("未知的地区代码 / unknown region code `{r}` (see `digecon list regions`)");
-        }
-    }
-    let mut targets = store.targets(plan).await?;
-    if let Some(r) = region {
-        targets.retain(|t| t.region_code == r);
-    }
-    Ok(Inputs {
-        plans,
-        indicators: store.indicators().await?,
-        targets,
-        observations: store.observations(&ObservationFilter::default()).await?,
-        references: Vec::new(),
-    })
-}
-
 pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let mut inputs = load(&store, a.plan.as_deref(), a.region.as_deref()).await?;
-    if let Some(path) = &a.reference {
-        let text = std::fs::read_to_string(path).with_context(|| format!("读取 / reading {}", path.display()))?;
-        let refs = digecon_track::parse_references(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!("{e}"))?;
-        for r in &refs {
-            if !inputs.indicators.iter().any(|i| i.code == r.indicator_code) {
-                bail!("{}: 未知的指标代码 / unknown indicator code `{}`", path.display(), r.indicator_code);
+    let references = match &a.reference {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("读取 / reading {}", path.display()))?;
+            let refs = digecon_track::parse_references(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let indicators = store.indicators().await?;
+            for r in &refs {
+                if !indicators.iter().any(|i| i.code == r.indicator_code) {
+                    bail!("{}: 未知的指标代码 / unknown indicator code `{}`", path.display(), r.indicator_code);
+                }
             }
+            refs
         }
-        inputs.references = refs;
-    }
-    let rows = digecon_track::progress(&inputs, a.as_of, &Rules::default())?;
+    };
+    let req = ProgressRequest { as_of: a.as_of, plan: a.plan.as_deref(), region: a.region.as_deref(), references, before_base: BeforeBase::Refuse };
+    let rows = digecon_app::progress::progress(&store, &req, None).await?;
     let mut headers: Vec<&str> = PROGRESS_HEADERS.to_vec();
     if a.forecast {
         headers.extend(["forecast", "forecast_interval", "warning"]);
@@ -156,7 +133,7 @@ pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
 
 pub async fn check_plans(a: CheckPlansArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let inputs = load(&store, None, None).await?;
+    let inputs = digecon_app::progress::plan_inputs(&store).await?;
     let tables = match &a.projections {
         None => projection::embedded(),
         Some(path) => {

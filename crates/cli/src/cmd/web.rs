@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use digecon_core::Role;
 use digecon_dataset::Dataset;
-use digecon_server::api::system::{validate_new_user, NewUser};
-use digecon_server::{hash_password, random_token, AppState, Config};
+use digecon_app::users::{hash_password, random_token, NewUser};
+use digecon_server::{AppState, Config};
 use digecon_store::{Store, User};
 
 use super::db::DbArgs;
@@ -100,11 +100,13 @@ pub async fn user(cmd: UserCmd) -> anyhow::Result<()> {
                 department_code: a.department,
                 password,
             };
-            let user = checked_user(&store, &new).await?;
-            if store.user(&user.username).await?.is_some() {
-                bail!("用户已存在 / user `{}` already exists", user.username);
-            }
-            store.add_user(&user).await?;
+            let user = digecon_app::users::add(&store, &new).await.map_err(|e| match e {
+                digecon_app::AppError::Invalid(fields) => {
+                    let list: Vec<String> = fields.into_iter().map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message)).collect();
+                    anyhow::anyhow!("用户信息有误 / invalid user:\n  {}", list.join("\n  "))
+                }
+                e => e.into(),
+            })?;
             println!("已新增用户 / added user {} ({})", user.username, user.role);
             Ok(())
         }
@@ -128,27 +130,6 @@ pub async fn user(cmd: UserCmd) -> anyhow::Result<()> {
             emit(format, &["username", "display_name", "role", "region_code", "department_code", "active"], &rows)
         }
     }
-}
-
-/// Validates like the API does and hashes the password.
-async fn checked_user(store: &Store, new: &NewUser) -> anyhow::Result<User> {
-    let regions = store.regions().await?;
-    let tree = digecon_core::RegionTree::new(&regions);
-    let departments = store.departments().await?;
-    let role = validate_new_user(&tree, &departments, new).map_err(|fields| {
-        let list: Vec<String> = fields.into_iter().map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message)).collect();
-        anyhow::anyhow!("用户信息有误 / invalid user:\n  {}", list.join("\n  "))
-    })?;
-    Ok(User {
-        username: new.username.clone(),
-        display_name: new.display_name.clone().unwrap_or_else(|| new.username.clone()),
-        role,
-        region_code: new.region_code.clone(),
-        department_code: new.department_code.clone(),
-        password_hash: hash_password(&new.password).map_err(|e| anyhow::anyhow!(e))?,
-        active: true,
-        created_at: String::new(),
-    })
 }
 
 #[derive(Args)]

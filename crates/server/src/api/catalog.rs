@@ -206,9 +206,7 @@ pub async fn targets(
     let a = &auth.actor;
     Ok(Json(
         list.into_iter()
-            .filter(|t| {
-                a.can_see_region(&state.tree, &t.region_code) || t.lead_units.iter().any(|d| a.acts_for_department(d))
-            })
+            .filter(|t| a.can_see_target(&state.tree, t))
             .map(TargetDto::from)
             .collect(),
     ))
@@ -228,7 +226,7 @@ pub struct TaskDto {
 
 /// Tasks and projects: visible within the plan's region scope, or to their lead / co-operating units.
 fn work_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, units: &[&String]) -> bool {
-    plan_region.is_some_and(|r| actor.can_see_region(&state.tree, r)) || units.iter().any(|d| actor.acts_for_department(d))
+    actor.can_see_work(&state.tree, plan_region, units.iter().copied())
 }
 
 /// 任务 / work-plan tasks

@@ -8,8 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 use digecon_core::RegionLevel;
-use digecon_evaluate::{evaluate, EvaluateError, Evaluation};
-use digecon_store::ObservationFilter;
+use digecon_evaluate::Evaluation;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -61,21 +60,7 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
         let Some(scheme) = catalog.schemes.as_ref().ok().and_then(|s| s.get(scope)) else {
             return Err(ApiError::not_found(format!("{scope} evaluation scheme")));
         };
-        // Only the indicators the scheme reads (a store with microdata results holds many more).
-        let mut observations = Vec::new();
-        for code in scheme.wanted_indicators() {
-            observations.extend(st.store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
-        }
-        let (units, values) = digecon_evaluate::inputs(scheme, &st.regions, &observations);
-        let year = match q.year.or_else(|| digecon_evaluate::latest_year(&values)) {
-            Some(y) => y,
-            None => return Err(ApiError::not_found(format!("{scope} evaluation: no values"))),
-        };
-        let result: Evaluation = match evaluate(scheme, &units, &values, year) {
-            Ok(r) => r,
-            Err(e @ EvaluateError::NoData { .. }) => return Err(ApiError::not_found(e.to_string())),
-            Err(e) => return Err(ApiError::internal(e)),
-        };
+        let result: Evaluation = digecon_app::evaluation::evaluate(&st.store, scheme, q.year).await?;
         Ok(Bytes::from(serde_json::to_vec(&result).map_err(ApiError::internal)?))
     };
     if auth.actor.is_global() {
@@ -90,7 +75,8 @@ pub async fn evaluation(State(state): State<AppState>, auth: Auth, ApiQuery(q): 
             let mut v: serde_json::Value = serde_json::from_slice(&body).map_err(ApiError::internal)?;
             if let Some(units) = v.get_mut("units").and_then(|u| u.as_array_mut()) {
                 for u in units {
-                    let visible = u.get("code").and_then(|c| c.as_str()).is_some_and(|c| actor.can_see_region(&st.tree, c));
+                    // The rule of digecon_app::evaluation::redact, applied to the cached answer.
+                    let visible = u.get("code").and_then(|c| c.as_str()).is_some_and(|c| digecon_app::evaluation::shows_values(&actor, &st.tree, c));
                     if visible {
                         continue;
                     }

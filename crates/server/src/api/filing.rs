@@ -10,12 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::Utc;
 use digecon_collect::filing::{can_view, is_filer, transition, Action, FilingState};
 use digecon_collect::form::{local_date, Filer, Form};
 use digecon_collect::rule::Outcome;
 use digecon_collect::validate::Validation;
-use digecon_core::{Frequency, Period, Role};
+use digecon_core::{Period, Role};
 use digecon_store::collect::{etag_of, AuditFilter, CollectError, Expect, FilingFilter, SaveSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -93,19 +93,6 @@ pub struct FormDto {
     pub closes: String,
 }
 
-/// The latest period of `form` whose window has opened by `today`.
-fn current_period(form: &Form, today: NaiveDate) -> Period {
-    let mut p = match form.frequency {
-        Frequency::Year => Period::Year(today.year_ce().1 as i32),
-        Frequency::Quarter => Period::Quarter(today.year_ce().1 as i32, ((today.month0() / 3) + 1) as u8),
-        Frequency::Month => Period::Month(today.year_ce().1 as i32, today.month() as u8),
-    };
-    while form.window.dates(p).opens > today {
-        p = p.prev();
-    }
-    p
-}
-
 fn filer_dto(state: &AppState, departments: &[digecon_core::Department], f: &Filer) -> FilerDto {
     let name = match f {
         Filer::Region { code } => state.region_name(code),
@@ -128,7 +115,7 @@ pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<
         if !filers.iter().any(|x| can_view(&auth.actor, x, &state.tree)) {
             continue;
         }
-        let p = current_period(&f, today);
+        let p = f.current_period(today);
         let w = f.window.dates(p);
         out.push(FormDto {
             indicators: f
@@ -723,16 +710,9 @@ pub async fn rates(
     let catalog = state.catalog().await?;
     let f = catalog.forms.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
     let p = period_of(&f, &q.period)?;
-    // One row for the actor's region, then one per child region (cities, or a city's counties).
-    let root = if auth.actor.is_global() {
-        state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone())
-    } else {
-        auth.actor.region_code.clone()
-    }
-    .ok_or_else(|| ApiError::forbidden("no region scope"))?;
-    let mut groups = vec![root.clone()];
-    groups.extend(state.tree.children(&root).iter().filter(|c| state.tree.level(c) != Some(digecon_core::RegionLevel::Zone)).cloned());
-    let (rows, due) = state.store.filing_rates(&f.code, p, &groups, local_date(Utc::now())).await?;
+    let root = auth.actor.report_root(&state.tree).ok_or_else(|| ApiError::forbidden("no region scope"))?;
+    let report = digecon_app::filing::rates(&state.store, &state.tree, &f.code, p, &root, local_date(Utc::now())).await?;
+    let (rows, due) = (report.rows, report.due);
     let departments = &catalog.departments;
     Ok(Json(RatesDto {
         form_code: f.code.clone(),

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use digecon_core::{Actor, Period, Role};
-use digecon_ledger::bulletin::{self, BulletinInput, BulletinOptions};
+use digecon_ledger::bulletin::{self, BulletinOptions};
 use digecon_ledger::item::LedgerItem;
 use digecon_ledger::projects::progress_at;
 use serde::{Deserialize, Serialize};
@@ -23,8 +23,7 @@ fn period(field: &str, s: &str) -> ApiResult<Period> {
 
 /// A ledger item is visible within its plan's region scope, or to its lead / co-operating units.
 fn item_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, item: &LedgerItem) -> bool {
-    plan_region.is_some_and(|r| actor.can_see_region(&state.tree, r))
-        || item.lead_units.iter().chain(&item.coop_units).any(|d| actor.acts_for_department(d))
+    actor.can_see_work(&state.tree, plan_region, item.lead_units.iter().chain(&item.coop_units))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -162,30 +161,14 @@ pub async fn bulletin(State(state): State<AppState>, auth: Auth, ApiQuery(q): Ap
         return Err(ApiError::forbidden("the bulletin covers the whole province"));
     }
     let quarter = period("quarter", &q.quarter)?;
-    let Period::Quarter(year, _) = quarter else {
+    if !matches!(quarter, Period::Quarter(..)) {
         return Err(ApiError::validation(vec![FieldError { field: "quarter".into(), message: "应为季度，如 2022-Q3 / expected a quarter such as 2022-Q3".into() }]));
-    };
+    }
     let format = q.format.as_deref().unwrap_or("html");
     if !matches!(format, "html" | "md" | "xlsx") {
         return Err(ApiError::validation(vec![FieldError { field: "format".into(), message: "应为 html、md 或 xlsx / expected html, md or xlsx".into() }]));
     }
-    let reports = state.store.progress_reports(None).await?;
-    let plans = bulletin::plans_reported_in(&reports, year);
-    let items: Vec<LedgerItem> = state.store.ledger_items().await?.into_iter().filter(|i| plans.contains(&i.key.plan_id)).collect();
-    let projects = state.store.key_projects(Some(year)).await?;
-    let monthly = state.store.monthly_reports(Some(year)).await?;
-    let problems = state.store.problems().await?;
-    let departments = state.store.departments().await?;
-    let input = BulletinInput {
-        items: &items,
-        reports: &reports,
-        projects: &projects,
-        monthly: &monthly,
-        problems: &problems,
-        regions: &state.regions,
-        departments: &departments,
-    };
-    let b = bulletin::build(&input, quarter, BulletinOptions::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let (b, _) = digecon_app::ledger::bulletin(&state.store, quarter, &[], BulletinOptions::default()).await?;
     let doc = bulletin::document(&b);
     let disposition = |ext: &str| format!("attachment; filename=\"bulletin-{quarter}.{ext}\"");
     Ok(match format {

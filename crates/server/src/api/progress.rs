@@ -3,9 +3,8 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use digecon_core::{Indicator, Period};
-use digecon_store::ObservationFilter;
-use digecon_track::{Inputs, Rules};
+use digecon_core::Period;
+use digecon_app::progress::{BeforeBase, ProgressRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -76,20 +75,8 @@ pub async fn progress(
     let body = state
         .cache
         .get_or_compute(key, &deps, move || async move {
-            let catalog = st.catalog().await?;
-            let mut targets = catalog.targets_of(q.plan.as_deref());
-            targets.retain(|t| actor.can_see_region(&st.tree, &t.region_code) || t.lead_units.iter().any(|d| actor.acts_for_department(d)));
-            // As of a date before a target's base year there is nothing to judge yet: leave it
-            // out rather than fail the whole list.
-            targets.retain(|t| t.base_year.is_none_or(|b| b <= as_of.year()));
-            let inputs = Inputs {
-                plans: catalog.plans.clone(),
-                indicators: catalog.indicators.clone(),
-                targets,
-                observations: st.store.observations(&ObservationFilter::default()).await?,
-                references: Vec::new(),
-            };
-            let rows = digecon_track::progress(&inputs, as_of, &Rules::default()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let req = ProgressRequest { as_of, plan: q.plan.as_deref(), region: None, references: Vec::new(), before_base: BeforeBase::LeaveOut };
+            let rows = digecon_app::progress::progress(&st.store, &req, Some((&actor, &st.tree))).await?;
             let out: Vec<ProgressDto> = rows
                 .into_iter()
                 .map(|p| ProgressDto {
@@ -116,22 +103,4 @@ pub async fn progress(
         })
         .await?;
     Ok(json_bytes(body))
-}
-
-/// The indicators whose observations the progress of `targets` reads: theirs, and every
-/// indicator their formulas refer to, transitively.
-pub(crate) fn read_indicators(targets: &[digecon_core::Target], indicators: &[Indicator]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut todo: Vec<String> = targets.iter().map(|t| t.indicator_code.clone()).collect();
-    while let Some(code) = todo.pop() {
-        if out.contains(&code) {
-            continue;
-        }
-        if let Some(f) = indicators.iter().find(|i| i.code == code).and_then(|i| i.formula.as_ref()) {
-            todo.extend(f.references().into_iter().map(str::to_string));
-        }
-        out.push(code);
-    }
-    out.sort();
-    out
 }

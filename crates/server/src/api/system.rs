@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use digecon_core::Role;
 use digecon_store::User;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{hash_password, Auth};
-use crate::error::{ApiError, ApiResult, ErrorResponse, Validator};
+use crate::auth::Auth;
+use crate::error::{ApiResult, ErrorResponse};
 use crate::extract::parse_json;
 use crate::AppState;
 
@@ -68,57 +68,7 @@ pub async fn list_users(State(state): State<AppState>, auth: Auth) -> ApiResult<
     Ok(Json(state.store.users().await?.into_iter().map(UserDto::from).collect()))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: Option<String>,
-    /// admin | province_office | department | city | county | viewer
-    pub role: String,
-    pub region_code: Option<String>,
-    pub department_code: Option<String>,
-    pub password: String,
-}
-
-/// Checks a new user's fields, all at once; shared by the API and `digecon user add`.
-pub fn validate_new_user(
-    state_regions: &digecon_core::RegionTree,
-    departments: &[digecon_core::Department],
-    u: &NewUser,
-) -> Result<Role, Vec<crate::error::FieldError>> {
-    let mut v = Validator::default();
-    let ok_name = !u.username.is_empty()
-        && u.username.len() <= 64
-        && u.username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    v.check(ok_name, "username", "1–64 个字母、数字或 ._- / 1–64 letters, digits or ._-");
-    let role = u.role.parse::<Role>();
-    v.check(role.is_ok(), "role", "应为 admin、province_office、department、city、county、viewer 之一 / one of admin, province_office, department, city, county, viewer");
-    v.check(u.password.chars().count() >= 10, "password", "至少 10 个字符 / at least 10 characters");
-    if let Some(d) = &u.display_name {
-        v.text("display_name", d);
-    }
-    if let Some(r) = &u.region_code {
-        v.check(state_regions.contains(r), "region_code", format!("未知的地区代码 / unknown region code `{r}`"));
-    }
-    if let Some(d) = &u.department_code {
-        v.check(departments.iter().any(|x| &x.code == d), "department_code", format!("未知的单位 / unknown department `{d}`"));
-    }
-    if let Ok(role) = &role {
-        // Each role's scope must be stated: a filer without a region would see nothing, or worse.
-        let level = u.region_code.as_deref().and_then(|r| state_regions.level(r));
-        use digecon_core::RegionLevel as L;
-        match role {
-            Role::City => v.check(level == Some(L::City), "region_code", "市级用户需要设区市代码 / a city user needs a city region"),
-            Role::County => v.check(matches!(level, Some(L::County | L::Zone)), "region_code", "县级用户需要县（市、区）代码 / a county user needs a county or zone region"),
-            Role::Department => v.check(u.department_code.is_some(), "department_code", "部门用户需要单位代码 / a department user needs a department"),
-            Role::Viewer => v.check(u.region_code.is_some(), "region_code", "查看用户需要地区范围 / a viewer needs a region scope"),
-            Role::Admin | Role::ProvinceOffice => {}
-        }
-    }
-    match (v.0.is_empty(), role) {
-        (true, Ok(r)) => Ok(r),
-        _ => Err(v.0),
-    }
-}
+pub use digecon_app::users::NewUser;
 
 /// 新增用户 / add a user (admin)
 #[utoipa::path(post, path = "/api/v1/users", tag = "system", request_body = NewUser,
@@ -131,27 +81,7 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
     auth.require(&[Role::Admin])?;
     let u: NewUser = parse_json(&body)?;
-    let catalog = state.catalog().await?;
-    let role = validate_new_user(&state.tree, &catalog.departments, &u).map_err(ApiError::validation)?;
-    if state.store.user(&u.username).await?.is_some() {
-        return Err(ApiError::conflict(format!("用户已存在 / user `{}` already exists", u.username)));
-    }
-    let user = User {
-        username: u.username.clone(),
-        display_name: u.display_name.clone().unwrap_or_else(|| u.username.clone()),
-        role,
-        region_code: u.region_code.clone(),
-        department_code: u.department_code.clone(),
-        password_hash: {
-            // Hashing is slow by design: off the request threads.
-            let password = u.password.clone();
-            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)?.map_err(ApiError::internal)?
-        },
-        active: true,
-        created_at: String::new(),
-    };
-    state.store.add_user(&user).await?;
-    let stored = state.store.user(&u.username).await?.ok_or_else(|| ApiError::internal("user vanished"))?;
+    let stored = digecon_app::users::add(&state.store, &u).await?;
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
