@@ -32,19 +32,5 @@ pub use rule::{Comparison, Expr, Outcome, Rule, RuleResult, Severity};
 pub use template::{Template, TemplateRow};
 pub use validate::{validate, FilingContext, Validation};
 
-/// A plain decimal as printed: optional minus, digits, optional fraction — no `%`, thousands
-/// separators, exponent, `NaN` or `inf` (which `f64::from_str` would accept). The same rule as
-/// the dataset's CSV reader, repeated here because the dataset crate depends on this one.
-pub fn parse_decimal(s: &str) -> Option<f64> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if digits(int) && frac.is_none_or(digits) {
-        s.parse().ok()
-    } else {
-        None
-    }
-}
+/// A plain decimal as printed (the shared rule of every importer, in `digecon-core`).
+pub use digecon_core::parse_decimal;

@@ -372,6 +372,23 @@ pub struct Project {
     pub source_doc: String,
 }
 
+/// A plain decimal as printed in the documents and typed into forms: optional minus, digits,
+/// optional fraction. No `%`, no thousands separators, no exponent, no `NaN`/`inf` (which
+/// `f64::from_str` would take). Every importer reads numbers with this one rule.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if digits(int) && frac.is_none_or(digits) {
+        s.parse().ok()
+    } else {
+        None
+    }
+}
+
 /// Formats a value the shortest way that reads back to the same `f64` (`11874`, `8.4`, `-5.3`),
 /// so exports round-trip exactly and never print `11874.0`.
 pub fn format_value(v: f64) -> String {

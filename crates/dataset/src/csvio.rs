@@ -287,21 +287,8 @@ impl Row<'_> {
     }
 }
 
-/// A plain decimal as printed in the documents: optional minus, digits, optional fraction.
-/// No `%`, no thousands separators, no exponent, no `NaN`/`inf` (which `f64::from_str` would take).
-pub fn parse_decimal(s: &str) -> Option<f64> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if digits(int) && frac.is_none_or(digits) {
-        s.parse().ok()
-    } else {
-        None
-    }
-}
+/// A plain decimal as printed in the documents (the shared rule, in `digecon-core`).
+pub use digecon_core::parse_decimal;
 
 /// A flat observation row in the export layout (names resolved for the reader).
 #[derive(Debug, Clone, PartialEq)]

@@ -129,6 +129,163 @@ pub fn ahp_weights(criteria: &[&str], matrix: &[Vec<f64>]) -> Result<Ahp> {
     Ok(a)
 }
 
+/// A CSV file's records with the line each starts on, cells trimmed, `#` lines skipped and
+/// rows of any length kept (the callers say which cell is missing or extra).
+pub fn csv_records(file: &str, text: &str) -> Result<Vec<(u64, Vec<String>)>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| IndexError::InputLine { source_name: file.to_string(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
+        out.push((rec.position().map_or(0, |p| p.line()), rec.iter().map(String::from).collect()));
+    }
+    Ok(out)
+}
+
+/// `file:line: 列 / column k: message`, k counted from 1 as in a spreadsheet.
+fn at(file: &str, line: u64, column: usize, message: String) -> IndexError {
+    IndexError::Cell { source_name: file.to_string(), line, column, message }
+}
+
+/// A judgement: a decimal (`0.5`, `3`) or a fraction (`1/3`).
+pub fn judgement(s: &str) -> Option<f64> {
+    let v = match s.split_once('/') {
+        Some((a, b)) => a.trim().parse::<f64>().ok()? / b.trim().parse::<f64>().ok()?,
+        None => s.parse::<f64>().ok()?,
+    };
+    v.is_finite().then_some(v)
+}
+
+/// Reads a pairwise-comparison matrix — a header row `,A,B,C`, then one row per criterion in the
+/// header's order, judgements as decimals or fractions — checking everything the AHP needs
+/// (positive, diagonal 1, reciprocal within [`RECIPROCAL_TOLERANCE`], square, names in order), so
+/// that each problem is reported at its file, line and column.
+pub fn parse_matrix(source_name: &str, text: &str) -> Result<(Vec<String>, Vec<Vec<f64>>)> {
+    let file = source_name.to_string();
+    let recs = csv_records(&file, text)?;
+    let Some(((hline, header), rows)) = recs.split_first() else {
+        return Err(IndexError::File {
+            source_name: file,
+            message: "文件为空 / empty file: expected a header row of criterion names (`,A,B,C`), then one row per criterion".into(),
+        });
+    };
+    let hline = *hline;
+    let names: Vec<String> = header.iter().skip(1).cloned().collect();
+    let n = names.len();
+    if n == 0 {
+        return Err(IndexError::InputLine {
+            source_name: file,
+            line: hline,
+            message: "表头没有准则名称 / the header row names no criteria: expected an empty first cell, then the criterion names (`,A,B,C`)".into(),
+        });
+    }
+    for (k, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            return Err(at(&file, hline, k + 2, "表头中的准则名称为空 / empty criterion name in the header row".into()));
+        }
+        if let Some(p) = names[..k].iter().position(|x| x == name) {
+            return Err(at(&file, hline, k + 2, format!("准则 `{name}` 与第 {0} 列重复 / criterion `{name}` repeats column {0}", p + 2)));
+        }
+    }
+    let mut matrix: Vec<Vec<f64>> = Vec::with_capacity(n);
+    let mut lines = Vec::with_capacity(n);
+    for (i, (line, cells)) in rows.iter().enumerate() {
+        let line = *line;
+        if i >= n {
+            return Err(at(
+                &file,
+                line,
+                1,
+                format!("多余的行 `{}`: 表头有 {n} 个准则, 矩阵应为 {n} × {n} / extra row `{}`: the header names {n} criteria, so the matrix is {n} × {n} (not square)", cells[0], cells[0]),
+            ));
+        }
+        if cells.len() != n + 1 {
+            let column = if cells.len() > n + 1 { n + 2 } else { cells.len() + 1 };
+            return Err(at(
+                &file,
+                line,
+                column,
+                format!(
+                    "本行有 {} 个单元格, 应为 {} (准则名称和 {n} 个判断) / the row has {} cells, expected {} (the criterion name and {n} judgements): the matrix is not square",
+                    cells.len(),
+                    n + 1,
+                    cells.len(),
+                    n + 1
+                ),
+            ));
+        }
+        if cells[0] != names[i] {
+            let order = if names.contains(&cells[0]) { "顺序不同 / in a different order" } else { "名称不同 / a name not in the header" };
+            return Err(at(
+                &file,
+                line,
+                1,
+                format!(
+                    "行首为 `{}`, 但表头第 {} 列为 `{}` ({order}): 各行须按表头顺序以同名准则开头 / the row starts with `{}` but column {} of the header is `{}`: rows must name the header's criteria in the same order",
+                    cells[0],
+                    i + 2,
+                    names[i],
+                    cells[0],
+                    i + 2,
+                    names[i]
+                ),
+            ));
+        }
+        let mut row = Vec::with_capacity(n);
+        for (j, s) in cells[1..].iter().enumerate() {
+            let pair = format!("{} : {}", names[i], names[j]);
+            let v = judgement(s).ok_or_else(|| at(&file, line, j + 2, format!("{pair} 应为数值或分数 / expected a number or a fraction such as 1/3, found `{s}`")))?;
+            if v <= 0.0 {
+                return Err(at(&file, line, j + 2, format!("{pair} 应为正数 / expected a positive number, found `{s}`")));
+            }
+            if i == j && v != 1.0 {
+                return Err(at(&file, line, j + 2, format!("对角线 {pair} 应为 1 / the diagonal entry {pair} must be 1, found `{s}`")));
+            }
+            row.push(v);
+        }
+        matrix.push(row);
+        lines.push(line);
+    }
+    if matrix.len() < n {
+        let after = rows.last().map_or(hline, |r| r.0) + 1;
+        let missing: Vec<&str> = names[matrix.len()..].iter().map(String::as_str).collect();
+        return Err(IndexError::InputLine {
+            source_name: file,
+            line: after,
+            message: format!(
+                "只有 {} 行判断, 应为 {n} (矩阵不是方阵), 缺少 {} 的行 / only {} rows of judgements, expected {n} (the matrix is not square): no row for {}",
+                matrix.len(),
+                missing.join("、"),
+                matrix.len(),
+                missing.join(", ")
+            ),
+        });
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let (a, b) = (matrix[i][j], matrix[j][i]);
+            if (a * b - 1.0).abs() > RECIPROCAL_TOLERANCE {
+                let (x, y) = (&names[i], &names[j]);
+                return Err(at(
+                    &file,
+                    lines[i],
+                    j + 2,
+                    format!(
+                        "{x} : {y} = {a} 与第 {} 行第 {} 列的 {y} : {x} = {b} 不互为倒数 (乘积 {:.4}, 应为 1) / is not the reciprocal of {y} : {x} = {b} at line {}, column {} (product {:.4}, expected 1 within {RECIPROCAL_TOLERANCE})",
+                        lines[j],
+                        i + 2,
+                        a * b,
+                        lines[j],
+                        i + 2,
+                        a * b
+                    ),
+                ));
+            }
+        }
+    }
+    Ok((names, matrix))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

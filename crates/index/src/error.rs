@@ -10,6 +10,12 @@ pub enum IndexError {
     /// A malformed input file where no single column is at fault.
     #[error("{source_name}:{line}: {message}")]
     InputLine { source_name: String, line: u64, message: String },
+    /// A cell of a spreadsheet-like CSV, its column counted from 1 as in a spreadsheet.
+    #[error("{source_name}:{line}: 列 / column {column}: {message}")]
+    Cell { source_name: String, line: u64, column: usize, message: String },
+    /// A file that cannot be used as a whole (empty, unreadable CSV).
+    #[error("{source_name}: {message}")]
+    File { source_name: String, message: String },
     /// A framework (indicator tree) that cannot be used.
     #[error("指标框架无效 / invalid framework: {0}")]
     Framework(String),

@@ -160,12 +160,22 @@ impl Validator {
 
 impl From<digecon_store::StoreError> for ApiError {
     fn from(e: digecon_store::StoreError) -> Self {
-        use digecon_store::Transient;
+        use digecon_store::{StoreError as S, Transient};
         if e.is_transient() {
             tracing::warn!(error = %e, "database busy through every retry");
             return ApiError::busy();
         }
-        ApiError::internal(e)
+        match e {
+            // The request is fine; the database holds no dataset (yet).
+            S::NotInitialised => {
+                let mut a = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_initialised", e.to_string());
+                a.retry_after = Some(60);
+                a
+            }
+            // Refused as it stands (a value not the generator's, data already there).
+            S::Refused(_) | S::NotEmpty(_) => ApiError::conflict(e.to_string()),
+            other => ApiError::internal(other),
+        }
     }
 }
 
