@@ -324,6 +324,108 @@ pub fn colour_at(item: &LedgerItem, reports: &[ProgressReport], period: Period) 
     }
 }
 
+/// What a unit files on a task for a period, as typed (a web form, command-line flags): checked
+/// by [`check_filing`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FilingInput {
+    /// `not_started`, `in_progress`, … (see [`ProgressStatus`]); the lead unit's only.
+    pub status: Option<String>,
+    /// 0–100.
+    pub percent: Option<f64>,
+    /// `GOAL=VALUE`, e.g. `G1=12`, in the goal's unit.
+    pub values: Vec<String>,
+    /// Ids of the milestones reached, e.g. `M2023`.
+    pub milestones: Vec<String>,
+    pub narrative: String,
+    pub evidence: Vec<String>,
+}
+
+/// What a filing is once checked: the lead unit's report, or a co-operating unit's part.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Filed {
+    Report(ProgressReport),
+    Part(Contribution),
+}
+
+/// The one rule of what `department` may file on `item` for `period`: a lead unit files the
+/// report (a status; a percent in 0–100; values of the item's own goals, each once; its own
+/// milestones); a co-operating unit files its part only — a narrative — once the lead unit's report
+/// of the period exists (`lead_reported`). Every refusal names the field and what was expected.
+pub fn check_filing(item: &LedgerItem, department: &str, period: Period, input: &FilingInput, lead_reported: bool) -> Result<Filed, String> {
+    if matches!(period, Period::Year(_)) {
+        return Err(format!("period: 期间须为月或季度 / the period must be a month (2022-09) or a quarter (2022-Q3), got `{period}`"));
+    }
+    if !item.is_lead(department) {
+        if !item.is_coop(department) {
+            return Err(format!(
+                "department: `{department}` 既不是牵头单位也不是配合单位 / `{department}` neither leads nor co-operates on {} (lead: {}; co-operating: {})",
+                item.key,
+                item.lead_units_text,
+                if item.coop_units_text.is_empty() { "none" } else { &item.coop_units_text }
+            ));
+        }
+        if input.status.is_some() || input.percent.is_some() || !input.values.is_empty() || !input.milestones.is_empty() || !input.evidence.is_empty() {
+            return Err("配合单位只填写配合情况 / a co-operating unit files its part only (narrative, problems); status, percent, values, milestones and evidence are the lead unit's".into());
+        }
+        if input.narrative.trim().is_empty() {
+            return Err("narrative: 配合情况不能为空 / the co-operating unit's part is empty".into());
+        }
+        if !lead_reported {
+            return Err(format!("{} {period} 尚无牵头单位报告 / {} has no lead unit's report for {period} yet", item.key, item.key));
+        }
+        return Ok(Filed::Part(Contribution {
+            department_code: department.to_string(),
+            narrative: input.narrative.clone(),
+            synthetic: false,
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        }));
+    }
+    let status: ProgressStatus = input.status.as_deref().ok_or("status: 牵头单位报告须填写状态 / the lead unit's report needs a status")?.parse().map_err(|e: String| format!("status: {e}"))?;
+    if let Some(p) = input.percent {
+        if !(0.0..=100.0).contains(&p) {
+            return Err(format!("percent: 应在 0–100 之间 / must be between 0 and 100, got {}", digecon_core::format_value(p)));
+        }
+    }
+    let mut values = BTreeMap::new();
+    for v in &input.values {
+        let Some((id, x)) = v.split_once('=') else { return Err(format!("values: `{v}` 应为 目标编号=数值 / expected GOAL=VALUE, e.g. G1=12")) };
+        let (id, x) = (id.trim(), x.trim());
+        let Some(goal) = item.goal(id) else {
+            let known: Vec<&str> = item.all_goals().map(|g| g.id.as_str()).collect();
+            return Err(format!(
+                "values: 未知的目标编号 / unknown goal `{id}` of {} (known: {})",
+                item.key,
+                if known.is_empty() { "none".into() } else { known.join(", ") }
+            ));
+        };
+        let x: f64 = digecon_core::parse_decimal(x).ok_or_else(|| format!("values {id}: `{x}` 不是数字 / is not a number ({})", goal.unit))?;
+        if values.insert(id.to_string(), x).is_some() {
+            return Err(format!("values: 目标 {id} 重复 / goal {id} given twice"));
+        }
+    }
+    for m in &input.milestones {
+        if !item.milestones.iter().any(|x| &x.id == m) {
+            return Err(format!("milestones: 未知的节点 / unknown milestone `{m}` of {}", item.key));
+        }
+    }
+    Ok(Filed::Report(ProgressReport {
+        key: item.key.clone(),
+        period,
+        department_code: department.to_string(),
+        status,
+        percent: input.percent,
+        values,
+        milestones_reached: input.milestones.clone(),
+        narrative: input.narrative.clone(),
+        evidence: input.evidence.clone(),
+        contributions: Vec::new(),
+        synthetic: false,
+        recorded_by: String::new(),
+        recorded_at: String::new(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +569,27 @@ mod tests {
         assert_eq!(lateness(&item, &r), [Lateness::GoalMissed { goal_id: "M2023-G1".into(), measured: 14000.0 }]);
         r.values.insert("M2023-G1".into(), 15100.0);
         assert!(lateness(&item, &r).is_empty());
+    }
+
+    #[test]
+    fn what_a_unit_may_file_is_one_rule() {
+        let item = task();
+        let lead = FilingInput { status: Some("in_progress".into()), percent: Some(40.0), values: vec!["G1=8".into()], ..FilingInput::default() };
+        let Ok(Filed::Report(r)) = check_filing(&item, "360000-most", p("2022-Q3"), &lead, false) else { panic!("the lead unit files the report") };
+        assert_eq!((r.status, r.percent, r.values["G1"]), (ProgressStatus::InProgress, Some(40.0), 8.0));
+        let err = |input: &FilingInput, dept: &str, lead_reported: bool| check_filing(&item, dept, p("2022-Q3"), input, lead_reported).unwrap_err();
+        assert!(err(&FilingInput { percent: Some(140.0), ..lead.clone() }, "360000-most", false).starts_with("percent:"));
+        assert!(err(&FilingInput { values: vec!["G9=1".into()], ..lead.clone() }, "360000-most", false).contains("unknown goal `G9`"));
+        assert!(err(&FilingInput { values: vec!["G1=1e3".into()], ..lead.clone() }, "360000-most", false).contains("is not a number"));
+        assert!(err(&FilingInput { values: vec!["G1=1".into(), "G1=2".into()], ..lead.clone() }, "360000-most", false).contains("given twice"));
+        assert!(err(&FilingInput { milestones: vec!["M2023".into()], ..lead.clone() }, "360000-most", false).contains("unknown milestone"));
+        assert!(err(&FilingInput { status: None, ..lead.clone() }, "360000-most", false).starts_with("status:"));
+        assert!(check_filing(&item, "360000-most", p("2022"), &lead, false).unwrap_err().starts_with("period:"));
+        // A co-operating unit files its part, and only after the lead unit's report.
+        let part = FilingInput { narrative: "配合完成平台评估".into(), ..FilingInput::default() };
+        assert!(err(&part, "360000-drc", false).contains("no lead unit's report"));
+        assert!(matches!(check_filing(&item, "360000-drc", p("2022-Q3"), &part, true), Ok(Filed::Part(_))));
+        assert!(err(&lead, "360000-drc", true).contains("its part only"));
+        assert!(err(&part, "360000-edu", true).contains("neither leads nor co-operates"));
     }
 }

@@ -1,7 +1,6 @@
 //! The task ledger and key-project scheduling: `digecon tasks …`, `digecon projects …`,
 //! `digecon bulletin`. Thin: every rule lives in `digecon-ledger`, storage in `digecon-store`.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context};
@@ -10,10 +9,10 @@ use digecon_core::{format_value, Actor, Department, Period, RegionTree};
 use digecon_ledger::bulletin::{self, BulletinOptions};
 use digecon_ledger::scope::{may_file_problem, may_file_progress, may_file_project};
 use digecon_ledger::projects::{city_of, department_name, league_by_city, league_by_lead_unit, region_name, LeagueRow};
-use digecon_ledger::workbook::{self, ProjectLedger, ProjectLedgerContext, TaskLedger, TaskLedgerContext};
+use digecon_ledger::workbook::{self, ProjectLedger, ProjectLedgerContext, TaskLedgerContext};
 use digecon_ledger::{
-    check_report, colour_at, month_index, open_longer_than, progress_at, Colour, Contribution, ItemKind, LedgerItem,
-    MonthlyReport, Problem, ProgressReport, ProgressStatus, Subject,
+    check_report, colour_at, month_index, open_longer_than, progress_at, Colour, ItemKind, LedgerItem,
+    MonthlyReport, Problem, Subject,
 };
 use digecon_store::Store;
 
@@ -425,132 +424,45 @@ async fn tasks_list(a: TasksListArgs, per_goal: bool) -> anyhow::Result<()> {
     emit(a.format, &headers, &rows)
 }
 
-fn resolve_department<'d>(departments: &'d [Department], text: &str) -> anyhow::Result<&'d Department> {
-    let hits: Vec<&Department> =
-        departments.iter().filter(|d| d.code == text || d.name_zh == text || d.aliases.iter().any(|x| x == text)).collect();
-    match hits.as_slice() {
-        [d] => Ok(d),
-        [] => bail!("未知的单位 / unknown unit `{text}` (see `digecon list departments`)"),
-        _ => bail!("单位名称不唯一 / unit `{text}` is ambiguous; use its code"),
-    }
-}
-
-/// The next free problem number for a subject and period.
-fn next_seq(stored: &[Problem], subject: &Subject, raised: Period) -> u32 {
-    stored.iter().filter(|p| &p.subject == subject && p.raised == raised).map(|p| p.seq).max().unwrap_or(0) + 1
-}
 
 async fn task_report(a: TaskReportArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
     let kind: ItemKind = a.kind.parse().map_err(anyhow::Error::msg)?;
-    let items = store.ledger_items().await?;
-    let Some(item) = items.iter().find(|i| i.key.plan_id == a.plan && i.key.kind == kind && i.key.number == a.number) else {
-        bail!("未知的任务 / unknown {} {} in plan `{}` (see `digecon tasks list --plan {}`)", kind.as_str(), a.number, a.plan, a.plan);
-    };
-    if matches!(a.period, Period::Year(_)) {
-        bail!("--period: 期间须为月或季度 / the period must be a month (2022-09) or a quarter (2022-Q3), got `{}`", a.period);
-    }
-    let departments = store.departments().await?;
     let actor = actor_of(&store, a.as_user.as_deref()).await?;
-    let by = author(&actor, &a.by);
-    // Without --department: the actor's own unit when it works on the task, else the first lead unit.
-    let own = actor.as_ref().and_then(|x| x.department_code.clone()).filter(|d| item.is_lead(d) || item.is_coop(d));
-    let department = match (&a.department, own) {
-        (Some(t), _) => resolve_department(&departments, t)?.code.clone(),
-        (None, Some(d)) => d,
-        (None, None) => item.lead_units.first().cloned().context("该任务没有牵头单位 / the task has no lead unit")?,
-    };
-    if let Some(x) = &actor {
-        may_file_progress(x, item, &department).map_err(anyhow::Error::msg)?;
-    }
-    let stored_problems = store.problems().await?;
-    let mut problems = Vec::new();
-    for (i, text) in a.problem.iter().enumerate() {
-        let subject = Subject::Item(item.key.clone());
-        problems.push(Problem {
-            seq: next_seq(&stored_problems, &subject, a.period) + i as u32,
-            subject,
-            raised: a.period,
-            department_code: Some(department.clone()),
-            text: text.clone(),
-            resolved: None,
-            resolution: String::new(),
-            synthetic: false,
-            recorded_by: String::new(),
-            recorded_at: String::new(),
-        });
-    }
-    if !item.is_lead(&department) {
-        if !item.is_coop(&department) {
-            bail!(
-                "--department: {} 既不是牵头单位也不是配合单位 / `{department}` neither leads nor co-operates on {} (lead: {}; co-operating: {})",
-                department_name(&departments, &department),
-                item.key,
-                item.lead_units_text,
-                if item.coop_units_text.is_empty() { "none" } else { &item.coop_units_text }
-            );
-        }
-        if a.status.is_some() || a.percent.is_some() || !a.values.is_empty() || !a.milestones.is_empty() || !a.evidence.is_empty() {
-            bail!("配合单位只填写配合情况（--narrative）/ a co-operating unit files its part only (--narrative, --problem); status, percent, values, milestones and evidence are the lead unit's");
-        }
-        if a.narrative.trim().is_empty() {
-            bail!("--narrative: 配合情况不能为空 / the co-operating unit's part is empty");
-        }
-        let reports = store.progress_reports(Some(&a.plan)).await?;
-        if !reports.iter().any(|r| r.key == item.key && r.period == a.period) {
-            bail!("{} {} 尚无牵头单位报告 / {} has no lead unit's report for {} yet", item.key, a.period, item.key, a.period);
-        }
-        let contribution = Contribution { department_code: department.clone(), narrative: a.narrative.clone(), synthetic: false, recorded_by: String::new(), recorded_at: String::new() };
-        let ledger = TaskLedger { reports: Vec::new(), contributions: vec![(item.key.clone(), a.period, contribution)], problems };
-        store.save_task_ledger(&ledger, &by).await?;
-        println!("已记录配合情况 / recorded {}'s part of {} {}", department_name(&departments, &department), item.key, a.period);
-        return Ok(());
-    }
-    let status: ProgressStatus = a.status.as_deref().context("--status 必填 / --status is required for the lead unit's report")?.parse().map_err(anyhow::Error::msg)?;
-    if let Some(p) = a.percent {
-        if !(0.0..=100.0).contains(&p) {
-            bail!("--percent: 应在 0–100 之间 / must be between 0 and 100, got {}", format_value(p));
-        }
-    }
-    let mut values = BTreeMap::new();
-    for v in &a.values {
-        let Some((id, x)) = v.split_once('=') else { bail!("--value `{v}`: 应为 目标编号=数值 / expected GOAL=VALUE, e.g. G1=12") };
-        let (id, x) = (id.trim(), x.trim());
-        let goal = item.goal(id).with_context(|| {
-            let known: Vec<&str> = item.all_goals().map(|g| g.id.as_str()).collect();
-            format!("--value: 未知的目标编号 / unknown goal `{id}` of {} (known: {})", item.key, if known.is_empty() { "none".into() } else { known.join(", ") })
-        })?;
-        let x: f64 = x.parse().ok().filter(|x: &f64| x.is_finite()).with_context(|| format!("--value {id}: `{x}` 不是数字 / is not a number ({})", goal.unit))?;
-        if values.insert(id.to_string(), x).is_some() {
-            bail!("--value: 目标 {id} 重复 / goal {id} given twice");
-        }
-    }
-    for m in &a.milestones {
-        if !item.milestones.iter().any(|x| &x.id == m) {
-            bail!("--milestone: 未知的节点 / unknown milestone `{m}` of {}", item.key);
-        }
-    }
-    let report = ProgressReport {
-        key: item.key.clone(),
+    let req = digecon_app::ledger::TaskReportRequest {
+        plan: a.plan.clone(),
+        kind,
+        number: a.number,
         period: a.period,
-        department_code: department.clone(),
-        status,
-        percent: a.percent,
-        values,
-        milestones_reached: a.milestones.clone(),
-        narrative: a.narrative.clone(),
-        evidence: a.evidence.clone(),
-        contributions: Vec::new(),
-        synthetic: false,
-        recorded_by: String::new(),
-        recorded_at: String::new(),
+        department: a.department.clone(),
+        input: digecon_ledger::progress::FilingInput {
+            status: a.status.clone(),
+            percent: a.percent,
+            values: a.values.clone(),
+            milestones: a.milestones.clone(),
+            narrative: a.narrative.clone(),
+            evidence: a.evidence.clone(),
+        },
+        problems: a.problem.clone(),
+        by: author(&actor, &a.by),
     };
-    store.save_task_ledger(&TaskLedger { reports: vec![report], contributions: Vec::new(), problems }, &by).await?;
-    let reports = store.progress_reports(Some(&a.plan)).await?;
-    let c = colour_at(item, &reports, a.period);
-    println!("已记录 / recorded {} {}: {} {} — {}", item.key, a.period, c.colour.zh(), c.colour.as_str(), c.colour.meaning());
-    for l in &c.lateness {
-        println!("  {}", l.describe());
+    let done = digecon_app::ledger::report_task(&store, actor.as_ref(), &req).await.map_err(|e| match e {
+        // The command's flags are the fields: `--percent: …`.
+        digecon_app::AppError::Invalid(v) => anyhow::anyhow!("{}", v.iter().map(|i| format!("--{}", i.message)).collect::<Vec<_>>().join("\n")),
+        e => e.into(),
+    })?;
+    let departments = store.departments().await?;
+    match &done.filed {
+        digecon_ledger::progress::Filed::Part(_) => {
+            println!("已记录配合情况 / recorded {}'s part of {} {}", department_name(&departments, &done.department), done.item.key, a.period);
+        }
+        digecon_ledger::progress::Filed::Report(_) => {
+            let c = &done.colour;
+            println!("已记录 / recorded {} {}: {} {} — {}", done.item.key, a.period, c.colour.zh(), c.colour.as_str(), c.colour.meaning());
+            for l in &c.lateness {
+                println!("  {}", l.describe());
+            }
+        }
     }
     Ok(())
 }
@@ -753,7 +665,7 @@ async fn project_report(a: ProjectReportArgs) -> anyhow::Result<()> {
         .iter()
         .enumerate()
         .map(|(i, t)| Problem {
-            seq: next_seq(&stored_problems, &subject, a.period) + i as u32,
+            seq: digecon_app::ledger::next_problem_seq(&stored_problems, &subject, a.period) + i as u32,
             subject: subject.clone(),
             raised: a.period,
             department_code: Some(project.lead_unit.clone()),
