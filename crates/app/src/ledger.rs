@@ -1,12 +1,13 @@
 //! The task ledger's use cases: a unit's progress report on a task, and the quarterly bulletin
 //! (季度通报) from the stored ledger.
 
-use digecon_core::{Actor, Department, Period};
+use digecon_core::{Actor, Department, Period, RegionTree};
 use digecon_ledger::bulletin::{self, Bulletin, BulletinInput, BulletinOptions};
 use digecon_ledger::progress::{check_filing, Filed, FilingInput};
 use digecon_ledger::scope::may_file_progress;
 use digecon_ledger::workbook::TaskLedger;
-use digecon_ledger::{colour_at, ColourAt, LedgerItem, Problem, Subject};
+use digecon_ledger::{colour_at, ColourAt, ItemKey, LedgerItem, Problem, ProgressReport, Subject};
+use digecon_store::ledger::{report_etag, ReportExpect};
 use digecon_store::Store;
 
 use crate::error::{AppError, Invalid, Result};
@@ -62,6 +63,9 @@ pub struct TaskReportRequest {
     pub problems: Vec<String>,
     /// Who is recorded as having filed it.
     pub by: String,
+    /// The ETag of the item's report of the period as the unit read it (`If-Match`): the filing
+    /// is refused if someone filed in between.
+    pub if_match: Option<String>,
 }
 
 /// What a task report did: the item, the unit, what was stored, and the item's colour after it.
@@ -71,6 +75,8 @@ pub struct TaskReported {
     pub department: String,
     pub filed: Filed,
     pub colour: ColourAt,
+    /// The report's new ETag.
+    pub etag: String,
 }
 
 /// The unit named `text` (code, name or alias).
@@ -142,8 +148,37 @@ pub async fn report_task(store: &Store, actor: Option<&Actor>, req: &TaskReportR
         Filed::Report(r) => TaskLedger { reports: vec![r.clone()], contributions: Vec::new(), problems },
         Filed::Part(c) => TaskLedger { reports: Vec::new(), contributions: vec![(item.key.clone(), req.period, c.clone())], problems },
     };
-    store.save_task_ledger(&ledger, &req.by).await?;
+    let expect = req.if_match.as_ref().map(|etag| ReportExpect { key: item.key.clone(), period: req.period, etag: etag.clone() });
+    store.save_task_ledger_expecting(&ledger, &req.by, expect.as_ref()).await?;
     let reports = store.progress_reports(Some(&req.plan)).await?;
     let colour = colour_at(item, &reports, req.period);
-    Ok(TaskReported { item: item.clone(), department, filed, colour })
+    let etag = report_etag(store.report_state(&item.key, req.period).await?.as_ref());
+    Ok(TaskReported { item: item.clone(), department, filed, colour, etag })
+}
+
+/// An item's report of a period as a unit opens it: the item, the report and the co-operating
+/// units' parts (if any), the colour, and the ETag to send back when filing.
+#[derive(Debug, Clone)]
+pub struct TaskReportView {
+    pub item: LedgerItem,
+    pub report: Option<ProgressReport>,
+    pub colour: ColourAt,
+    pub etag: String,
+}
+
+/// The view of `plan`'s item `number` of `kind` for `period`, if `actor` may see the item (within
+/// its plan's region scope, or a lead or co-operating unit of it).
+pub async fn task_report_view(store: &Store, actor: &Actor, tree: &RegionTree, key: &ItemKey, period: Period) -> Result<TaskReportView> {
+    let items = store.ledger_items().await?;
+    let item = items.into_iter().find(|i| &i.key == key).ok_or_else(|| AppError::NotFound(format!("未知的任务 / unknown {key}")))?;
+    let plans = store.plans().await?;
+    let plan_region = plans.iter().find(|p| p.id == key.plan_id).map(|p| p.region_code.as_str());
+    if !actor.can_see_work(tree, plan_region, item.lead_units.iter().chain(&item.coop_units)) {
+        return Err(AppError::Forbidden(key.to_string()));
+    }
+    let reports = store.progress_reports(Some(&key.plan_id)).await?;
+    let report = reports.iter().find(|r| &r.key == key && r.period == period).cloned();
+    let colour = colour_at(&item, &reports, period);
+    let etag = report_etag(store.report_state(key, period).await?.as_ref());
+    Ok(TaskReportView { item, report, colour, etag })
 }

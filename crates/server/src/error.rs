@@ -174,6 +174,10 @@ impl From<digecon_store::StoreError> for ApiError {
             }
             // Refused as it stands (a value not the generator's, data already there).
             S::Refused(_) | S::NotEmpty(_) => ApiError::conflict(e.to_string()),
+            S::Stale { ref etag, ref changed_by, ref changed_at } => {
+                let conflict = ConflictInfo { changed_by: changed_by.clone(), changed_at: changed_at.clone(), etag: etag.clone() };
+                ApiError::precondition_failed(e.to_string(), conflict)
+            }
             other => ApiError::internal(other),
         }
     }

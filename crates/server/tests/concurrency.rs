@@ -143,3 +143,37 @@ async fn two_servers_on_one_postgres_behave_as_one() {
     assert_eq!(try_login(b_addr, "203.0.113.5", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(try_login(b_addr, "198.51.100.1", PASSWORD).await, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_ledger_report_has_an_etag_and_a_stale_one_is_refused_with_412() {
+    for db in TestDb::both() {
+        let l = db.label;
+        let srv = TestServer::start(db).await;
+        let (alice, bob) = (srv.login("province").await, srv.login("province").await);
+        let path = "/api/v1/ledger/reports/jx-2022-workplan/task/1/2022-Q3";
+        let (s, h, v) = alice.send_with(Method::GET, path, &[], None).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {v}");
+        assert_eq!((h["etag"].to_str().unwrap(), v["etag"].as_str()), ("\"new\"", Some("\"new\"")), "{l}");
+        assert!(v["report"].is_null());
+        assert!(v["goals"].as_array().unwrap().iter().any(|g| g["id"] == "G1"), "{l}: {v}");
+        let body = json!({"status": "in_progress", "percent": 50.0, "values": {"G1": 12.0}, "narrative": "已遴选 12 个项目"});
+        let (s, h, v) = bob.send_with(Method::PUT, path, &[("If-Match", "\"new\"")], Some(body.clone())).await;
+        assert_eq!(s, StatusCode::OK, "{l}: {v}");
+        let first = h["etag"].to_str().unwrap().to_string();
+        assert_eq!(v["report"]["values"]["G1"], 12.0);
+        assert_eq!(v["report"]["department_code"], "360000-most", "{l}: the first lead unit by default");
+        // Alice files over what she read: refused, naming who filed in between.
+        let (s, _, v) = alice.send_with(Method::PUT, path, &[("If-Match", "\"new\"")], Some(body.clone())).await;
+        assert_eq!(s, StatusCode::PRECONDITION_FAILED, "{l}: {v}");
+        assert_eq!(v["error"]["conflict"]["changed_by"], "province", "{l}: {v}");
+        assert_eq!(v["error"]["conflict"]["etag"], first.as_str());
+        let (s, h, _) = alice.send_with(Method::PUT, path, &[("If-Match", &first)], Some(json!({"status": "in_progress", "percent": 60.0}))).await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        assert_ne!(h["etag"].to_str().unwrap(), first);
+        // The rules of a report are the ledger's, field by field; scope first.
+        let (s, _, v) = alice.send_with(Method::PUT, path, &[], Some(json!({"status": "in_progress", "percent": 140.0}))).await;
+        assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("percent")), "{l}: {v}");
+        let (s, _) = srv.login("zhanggong").await.get(path).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{l}: a county does not see the province's work plan");
+    }
+}

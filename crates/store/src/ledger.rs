@@ -273,10 +273,35 @@ impl Store {
         Ok(out)
     }
 
+    /// The version (ETag) of an item's report of a period.
+    pub async fn report_state(&self, key: &ItemKey, period: Period) -> Result<Option<ReportState>> {
+        let mut conn = self.pool.acquire().await?;
+        report_state_in(&mut conn, key, period).await
+    }
+
     /// Stores a checked task ledger in one transaction, recorded by `by` now.
     pub async fn save_task_ledger(&self, ledger: &TaskLedger, by: &str) -> Result<()> {
+        self.save_task_ledger_expecting(ledger, by, None).await
+    }
+
+    /// [`Store::save_task_ledger`], refused with [`StoreError::Stale`] when the report `expect`
+    /// names no longer has the ETag the writer read (someone filed in between).
+    pub async fn save_task_ledger_expecting(&self, ledger: &TaskLedger, by: &str, expect: Option<&ReportExpect>) -> Result<()> {
+        self.retrying("task ledger", move || self.save_task_ledger_once(ledger, by, expect)).await
+    }
+
+    async fn save_task_ledger_once(&self, ledger: &TaskLedger, by: &str, expect: Option<&ReportExpect>) -> Result<()> {
         let at = now();
         let mut tx = self.begin_write().await?;
+        if let Some(e) = expect {
+            tx.lock(&format!("ledger:{}/{}", e.key, e.period)).await?;
+            let state = report_state_in(&mut tx, &e.key, e.period).await?;
+            let current = report_etag(state.as_ref());
+            if e.etag != current && !(e.etag == "*" && state.is_some()) {
+                let (changed_by, changed_at) = state.map(|s| (s.recorded_by, s.recorded_at)).unwrap_or_default();
+                return Err(StoreError::Stale { etag: current, changed_by, changed_at });
+            }
+        }
         tx.touch(ChangeKind::Ledger, "tasks");
         for r in &ledger.reports {
             save_report(&mut tx, r, by, &at).await?;
@@ -361,7 +386,8 @@ async fn save_report(tx: &mut WriteTx, r: &ProgressReport, by: &str, at: &str) -
          ON CONFLICT (plan_id, item_kind, number, period) DO UPDATE SET
              department_code = excluded.department_code, status = excluded.status, percent = excluded.percent,
              narrative = excluded.narrative, milestones_reached = excluded.milestones_reached,
-             synthetic = excluded.synthetic, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+             synthetic = excluded.synthetic, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at,
+             version = ledger_reports.version + 1",
     )
     .bind(plan)
     .bind(kind)
@@ -434,7 +460,48 @@ async fn save_contribution(tx: &mut WriteTx, key: &ItemKey, period: Period, c: &
     .bind(at)
     .execute(&mut **tx)
     .await?;
+    // A part changes what the item's report of the period says: a new version of it.
+    sqlx::query("UPDATE ledger_reports SET version = version + 1 WHERE plan_id = $1 AND item_kind = $2 AND number = $3 AND period = $4")
+        .bind(&key.plan_id)
+        .bind(key.kind.as_str())
+        .bind(i64::from(key.number))
+        .bind(period.to_string())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// The version of an item's report of a period, who wrote it last and when; `None`: no report.
+async fn report_state_in(conn: &mut sqlx::AnyConnection, key: &ItemKey, period: Period) -> Result<Option<ReportState>> {
+    let row = sqlx::query("SELECT version, recorded_by, recorded_at FROM ledger_reports WHERE plan_id = $1 AND item_kind = $2 AND number = $3 AND period = $4")
+        .bind(&key.plan_id)
+        .bind(key.kind.as_str())
+        .bind(i64::from(key.number))
+        .bind(period.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok(ReportState { version: r.try_get(0)?, recorded_by: r.try_get(1)?, recorded_at: r.try_get(2)? })).transpose()
+}
+
+/// What an ETag of a ledger report is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportState {
+    pub version: i64,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// The ETag of an item's report of a period (`"new"` before the first report).
+pub fn report_etag(state: Option<&ReportState>) -> String {
+    state.map_or_else(|| "\"new\"".to_string(), |s| format!("\"{}\"", s.version))
+}
+
+/// The report an `If-Match` refers to: the item, the period, the ETag the writer read.
+#[derive(Debug, Clone)]
+pub struct ReportExpect {
+    pub key: ItemKey,
+    pub period: Period,
+    pub etag: String,
 }
 
 async fn save_problem(tx: &mut WriteTx, p: &Problem, by: &str, at: &str) -> Result<()> {

@@ -53,6 +53,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("拒绝写入，未写入任何数据 / refused, nothing was written: {0}")]
     Refused(String),
+    /// The record changed since the writer read it (its `If-Match` no longer holds).
+    #[error("已被他人修改：{changed_by} 于 {changed_at}，未写入任何数据 / changed by {changed_by} at {changed_at} since you read it; nothing was written, reload it")]
+    Stale { etag: String, changed_by: String, changed_at: String },
     #[error("数据库错误 / database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("数据库迁移失败 / migration failed: {0}")]

@@ -445,6 +445,7 @@ async fn task_report(a: TaskReportArgs) -> anyhow::Result<()> {
         },
         problems: a.problem.clone(),
         by: author(&actor, &a.by),
+        if_match: None,
     };
     let done = digecon_app::ledger::report_task(&store, actor.as_ref(), &req).await.map_err(|e| match e {
         // The command's flags are the fields: `--percent: …`.

@@ -43,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::task_colours))
         .routes(routes!(ledger::project_progress))
         .routes(routes!(ledger::bulletin))
+        .routes(routes!(ledger::task_report, ledger::file_task_report))
         .routes(routes!(system::list_users, system::create_user))
         .routes(routes!(system::login_log))
         .routes(routes!(system::operation_log))
