@@ -142,6 +142,10 @@ pub fn csv_records(file: &str, text: &str) -> Result<Vec<(u64, Vec<String>)>> {
 }
 
 /// `file:line: 列 / column k: message`, k counted from 1 as in a spreadsheet.
+pub(crate) fn cell(file: &str, line: u64, column: usize, message: String) -> IndexError {
+    at(file, line, column, message)
+}
+
 fn at(file: &str, line: u64, column: usize, message: String) -> IndexError {
     IndexError::Cell { source_name: file.to_string(), line, column, message }
 }

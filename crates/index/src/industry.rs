@@ -326,6 +326,110 @@ pub fn ge_nine_box(attractiveness: f64, competitiveness: f64, cuts: (f64, f64)) 
     Ok(NineBox { attractiveness: a, competitiveness: c, zone })
 }
 
+/// Several experts' scores of one industry, in the model's leaf order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertScores {
+    pub industry: String,
+    /// Each expert with the line of their row.
+    pub experts: Vec<(String, u64)>,
+    pub scores: Vec<Vec<f64>>,
+}
+
+/// Reads the wide experts file of `digecon index industry --experts`: `expert, industry`, then
+/// one column per leaf indicator of `model` (its Chinese or English name), scores 0–10; every
+/// problem at file, line and column.
+pub fn parse_experts(source_name: &str, text: &str, model: &SelectionModel) -> Result<Vec<ExpertScores>> {
+    let file = source_name.to_string();
+    let recs = crate::ahp::csv_records(&file, text)?;
+    let Some(((hline, header), rows)) = recs.split_first() else {
+        return Err(IndexError::File {
+            source_name: file,
+            message: "文件为空 / empty file: expected a header row `expert,industry,<the 27 indicators of Table 2>`".into(),
+        });
+    };
+    let hline = *hline;
+    let leaves: Vec<(&str, &str)> = model.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| (i.name_zh.as_str(), i.name_en.as_str()))).collect();
+    let (mut expert_col, mut industry_col) = (None, None);
+    let mut leaf_col: Vec<Option<usize>> = vec![None; leaves.len()];
+    for (k, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            return Err(crate::ahp::cell(&file, hline, k + 1, "列名为空 / empty column name".into()));
+        }
+        let slot = match h.as_str() {
+            "expert" => &mut expert_col,
+            "industry" => &mut industry_col,
+            _ => match leaves.iter().position(|(zh, en)| h == zh || h == en) {
+                Some(l) => &mut leaf_col[l],
+                None => {
+                    return Err(crate::ahp::cell(
+                        &file,
+                        hline,
+                        k + 1,
+                        format!("未知列 `{h}`: 应为 expert、industry 或表 2 的二级指标 / unknown column `{h}`: expected expert, industry or an indicator of Table 2 (its indicator_zh or indicator_en)"),
+                    ))
+                }
+            },
+        };
+        if let Some(p) = slot.replace(k) {
+            return Err(crate::ahp::cell(&file, hline, k + 1, format!("`{h}` 与第 {0} 列重复 / `{h}` repeats column {0}", p + 1)));
+        }
+    }
+    let (Some(expert_col), Some(industry_col)) = (expert_col, industry_col) else {
+        return Err(IndexError::InputLine { source_name: file, line: hline, message: "缺少 expert 或 industry 列 / missing the column `expert` or `industry`".into() });
+    };
+    let missing: Vec<&str> = leaves.iter().zip(&leaf_col).filter(|(_, c)| c.is_none()).map(|(l, _)| l.0).collect();
+    if !missing.is_empty() {
+        return Err(IndexError::InputLine {
+            source_name: file,
+            line: hline,
+            message: format!("缺少 {} 个指标列 / missing {} indicator columns: {}", missing.len(), missing.len(), missing.join(", ")),
+        });
+    }
+    let leaf_col: Vec<usize> = leaf_col.into_iter().flatten().collect();
+    let mut out: Vec<ExpertScores> = Vec::new();
+    for (line, cells) in rows {
+        let line = *line;
+        if cells.len() != header.len() {
+            let column = if cells.len() > header.len() { header.len() + 1 } else { cells.len() + 1 };
+            return Err(crate::ahp::cell(&file, line, column, format!("本行有 {} 个单元格, 表头有 {} 列 / the row has {} cells, the header {}", cells.len(), header.len(), cells.len(), header.len())));
+        }
+        let (expert, name) = (&cells[expert_col], &cells[industry_col]);
+        for (k, what) in [(expert_col, "expert"), (industry_col, "industry")] {
+            if cells[k].is_empty() {
+                return Err(crate::ahp::cell(&file, line, k + 1, format!("`{what}` 为空 / `{what}` is empty")));
+            }
+        }
+        let scores = leaf_col
+            .iter()
+            .zip(&leaves)
+            .map(|(&k, (zh, _))| {
+                let s = &cells[k];
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|v| (0.0..=10.0).contains(v))
+                    .ok_or_else(|| crate::ahp::cell(&file, line, k + 1, format!("`{zh}` 应为 0–10 的分数 / expected a score from 0 to 10, found `{s}`")))
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        let i = match out.iter().position(|x| &x.industry == name) {
+            Some(i) => i,
+            None => {
+                out.push(ExpertScores { industry: name.clone(), experts: vec![], scores: vec![] });
+                out.len() - 1
+            }
+        };
+        if let Some((_, first)) = out[i].experts.iter().find(|(e, _)| e == expert) {
+            return Err(crate::ahp::cell(&file, line, expert_col + 1, format!("专家 `{expert}` 已在第 {first} 行为 `{name}` 打分 / expert `{expert}` already scored `{name}` at line {first}")));
+        }
+        out[i].experts.push((expert.clone(), line));
+        out[i].scores.push(scores);
+    }
+    if out.is_empty() {
+        return Err(IndexError::File { source_name: file, message: "没有打分行 / no score rows after the header".into() });
+    }
+    Ok(out)
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use digecon_index::ahp::{ahp_weights, CR_LIMIT};
-use digecon_index::industry::{self, check_priority, ge_nine_box, Band, IndustryScore, NineBox, SelectionModel, DEFAULT_CUTS};
+use digecon_index::industry::{self, check_priority, ge_nine_box, Band, ExpertScores, IndustryScore, NineBox, SelectionModel, DEFAULT_CUTS};
 use digecon_index::sensitivity::{run_sensitivity, Alternatives, SensitivityResult, SensitivitySpec};
 use digecon_index::{read_idata, read_imeta, AggMethod, Coin, IndexError, Pipeline, StepReport};
 
@@ -285,17 +285,6 @@ fn sensitivity(a: SensitivityArgs) -> anyhow::Result<()> {
     write_sensitivity(&r, &a.out)
 }
 
-/// A CSV file's records with the line each starts on, cells trimmed, `#` lines skipped and
-/// rows of any length kept (the callers say which cell is missing or extra).
-fn csv_records(path: &Path) -> anyhow::Result<Vec<(u64, Vec<String>)>> {
-    Ok(digecon_index::ahp::csv_records(&path.display().to_string(), &read(path)?)?)
-}
-
-/// `file:line: 列 / column k: message`, k counted from 1 as in a spreadsheet.
-fn at(file: &str, line: u64, column: usize, message: String) -> anyhow::Error {
-    IndexError::Cell { source_name: file.to_string(), line, column, message }.into()
-}
-
 /// Reads the matrix of `digecon index ahp` (layout in the command's help); the checks are
 /// `digecon_index::ahp::parse_matrix`'s.
 pub(crate) fn read_matrix(path: &Path) -> anyhow::Result<(Vec<String>, Vec<Vec<f64>>)> {
@@ -412,97 +401,10 @@ fn check_scale(rows: &[IndustryScore], source: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Several experts' scores of one industry, in [`SelectionModel::leaves`] order.
-struct ExpertScores {
-    industry: String,
-    experts: Vec<(String, u64)>,
-    scores: Vec<Vec<f64>>,
-}
-
-/// Reads the wide experts file of `digecon index industry --experts` (layout in the command's
-/// help): `expert, industry`, then one column per leaf indicator of `model`.
+/// Reads the wide experts file (layout in the command's help); the checks are
+/// `digecon_index::industry::parse_experts`'.
 fn read_experts(path: &Path, model: &SelectionModel) -> anyhow::Result<Vec<ExpertScores>> {
-    let file = path.display().to_string();
-    let recs = csv_records(path)?;
-    let Some(((hline, header), rows)) = recs.split_first() else {
-        bail!("{file}: 文件为空 / empty file: expected a header row `expert,industry,<the 27 indicators of Table 2>`");
-    };
-    let hline = *hline;
-    let leaves: Vec<(&str, &str)> = model.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| (i.name_zh.as_str(), i.name_en.as_str()))).collect();
-    let (mut expert_col, mut industry_col) = (None, None);
-    let mut leaf_col: Vec<Option<usize>> = vec![None; leaves.len()];
-    for (k, h) in header.iter().enumerate() {
-        if h.is_empty() {
-            return Err(at(&file, hline, k + 1, "列名为空 / empty column name".into()));
-        }
-        let slot = match h.as_str() {
-            "expert" => &mut expert_col,
-            "industry" => &mut industry_col,
-            _ => match leaves.iter().position(|(zh, en)| h == zh || h == en) {
-                Some(l) => &mut leaf_col[l],
-                None => {
-                    return Err(at(
-                        &file,
-                        hline,
-                        k + 1,
-                        format!("未知列 `{h}`: 应为 expert、industry 或表 2 的二级指标 / unknown column `{h}`: expected expert, industry or an indicator of Table 2 (its indicator_zh or indicator_en)"),
-                    ))
-                }
-            },
-        };
-        if let Some(p) = slot.replace(k) {
-            return Err(at(&file, hline, k + 1, format!("`{h}` 与第 {0} 列重复 / `{h}` repeats column {0}", p + 1)));
-        }
-    }
-    let (Some(expert_col), Some(industry_col)) = (expert_col, industry_col) else {
-        bail!("{file}:{hline}: 缺少 expert 或 industry 列 / missing the column `expert` or `industry`");
-    };
-    let missing: Vec<&str> = leaves.iter().zip(&leaf_col).filter(|(_, c)| c.is_none()).map(|(l, _)| l.0).collect();
-    if !missing.is_empty() {
-        bail!("{file}:{hline}: 缺少 {} 个指标列 / missing {} indicator columns: {}", missing.len(), missing.len(), missing.join(", "));
-    }
-    let leaf_col: Vec<usize> = leaf_col.into_iter().flatten().collect();
-    let mut out: Vec<ExpertScores> = Vec::new();
-    for (line, cells) in rows {
-        let line = *line;
-        if cells.len() != header.len() {
-            let column = if cells.len() > header.len() { header.len() + 1 } else { cells.len() + 1 };
-            return Err(at(&file, line, column, format!("本行有 {} 个单元格, 表头有 {} 列 / the row has {} cells, the header {}", cells.len(), header.len(), cells.len(), header.len())));
-        }
-        let (expert, name) = (&cells[expert_col], &cells[industry_col]);
-        for (k, what) in [(expert_col, "expert"), (industry_col, "industry")] {
-            if cells[k].is_empty() {
-                return Err(at(&file, line, k + 1, format!("`{what}` 为空 / `{what}` is empty")));
-            }
-        }
-        let scores = leaf_col
-            .iter()
-            .zip(&leaves)
-            .map(|(&k, (zh, _))| {
-                let s = &cells[k];
-                s.parse::<f64>()
-                    .ok()
-                    .filter(|v| (0.0..=10.0).contains(v))
-                    .ok_or_else(|| at(&file, line, k + 1, format!("`{zh}` 应为 0–10 的分数 / expected a score from 0 to 10, found `{s}`")))
-            })
-            .collect::<anyhow::Result<Vec<f64>>>()?;
-        let i = match out.iter().position(|x| &x.industry == name) {
-            Some(i) => i,
-            None => {
-                out.push(ExpertScores { industry: name.clone(), experts: vec![], scores: vec![] });
-                out.len() - 1
-            }
-        };
-        if let Some((_, first)) = out[i].experts.iter().find(|(e, _)| e == expert) {
-            return Err(at(&file, line, expert_col + 1, format!("专家 `{expert}` 已在第 {first} 行为 `{name}` 打分 / expert `{expert}` already scored `{name}` at line {first}")));
-        }
-        out[i].experts.push((expert.clone(), line));
-        out[i].scores.push(scores);
-    }
-    if out.is_empty() {
-        bail!("{file}: 没有打分行 / no score rows after the header");
-    }
-    Ok(out)
+    Ok(industry::parse_experts(&path.display().to_string(), &read(path)?, model)?)
 }
 
 fn industry_from_experts(path: &Path, format: Format) -> anyhow::Result<()> {
