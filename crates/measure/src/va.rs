@@ -204,6 +204,80 @@ pub fn digital_economy_va(digital_industrialization: f64, id: &IndustrialDigital
     }
 }
 
+/// A long CSV's rows with their line numbers (the header is line 1), and the position of each
+/// named column; a missing column names the file.
+fn columns_of(file: &str, text: &str, names: &[&str]) -> Result<(Vec<usize>, Vec<(u64, csv::StringRecord)>), DataError> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().map_err(|e| DataError::at(file, 1, e.to_string()))?.clone();
+    let cols = names
+        .iter()
+        .map(|n| h.iter().position(|c| c == *n).ok_or_else(|| DataError::at(file, 1, format!("缺少列 / missing column {n}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i as u64 + 2;
+        rows.push((line, rec.map_err(|e| DataError::at(file, line, e.to_string()))?));
+    }
+    Ok((cols, rows))
+}
+
+fn number(file: &str, line: u64, s: &str) -> Result<f64, DataError> {
+    digecon_core::parse_decimal(s).ok_or_else(|| DataError::at(file, line, format!("数值无效 / bad value `{s}`")))
+}
+
+/// Core-industry value added by (region, period): the rows of `indicator` for all core classes
+/// together (`class_code` `DE_CORE`) in the long CSV `digecon microdata aggregate` writes.
+pub fn core_va_from_csv(file: &str, text: &str, indicator: &str) -> Result<std::collections::BTreeMap<(String, String), f64>, DataError> {
+    let (c, rows) = columns_of(file, text, &["indicator", "region_code", "period", "value", "class_code"])?;
+    let mut out = std::collections::BTreeMap::new();
+    for (line, r) in &rows {
+        if &r[c[0]] == indicator && &r[c[4]] == "DE_CORE" {
+            out.insert((r[c[1]].to_string(), r[c[2]].to_string()), number(file, *line, &r[c[3]])?);
+        }
+    }
+    Ok(out)
+}
+
+/// Value added by sector of each (region, period): columns `region_code, period, sector, value`.
+pub fn sector_va_from_csv(file: &str, text: &str) -> Result<std::collections::BTreeMap<(String, String), Vec<(String, f64)>>, DataError> {
+    let (c, rows) = columns_of(file, text, &["region_code", "period", "sector", "value"])?;
+    let mut out: std::collections::BTreeMap<(String, String), Vec<(String, f64)>> = Default::default();
+    for (line, r) in &rows {
+        out.entry((r[c[0]].to_string(), r[c[1]].to_string())).or_default().push((r[c[2]].to_string(), number(file, *line, &r[c[3]])?));
+    }
+    Ok(out)
+}
+
+/// One output row: (region, indicator code, period, value, unit).
+pub type DeVaRow = (String, &'static str, String, f64, &'static str);
+
+/// Digital-economy value added of every (region, period) with sector value added: digital
+/// industrialization from `core`, industrial digitalization by `shares` and `adjustment`, their
+/// total and the share of the latter (`DE_…` indicators, 万元 and %). A (region, period) without
+/// core value added is an error naming it.
+pub fn digital_economy_rows(
+    core: &std::collections::BTreeMap<(String, String), f64>,
+    sectors: &std::collections::BTreeMap<(String, String), Vec<(String, f64)>>,
+    shares: &SectorShares,
+    adjustment: f64,
+) -> Result<Vec<DeVaRow>, String> {
+    let mut out = Vec::new();
+    for (key, sv) in sectors {
+        let id = industrial_digitalization(sv, shares, adjustment).map_err(|e| format!("{} {}: {e}", key.0, key.1))?;
+        let di = *core.get(key).ok_or_else(|| format!("无 {} {} 的核心产业增加值 / no core value added for region {} period {}", key.0, key.1, key.0, key.1))?;
+        let de = digital_economy_va(di, &id);
+        for (ind, v, unit) in [
+            ("DE_DIGITAL_INDUSTRIALIZATION_VA", de.digital_industrialization, "万元"),
+            ("DE_INDUSTRIAL_DIGITALIZATION_VA", de.industrial_digitalization, "万元"),
+            ("DE_VA", de.total, "万元"),
+            ("DE_INDUSTRIAL_DIGITALIZATION_SHARE", de.industrial_digitalization_share, "%"),
+        ] {
+            out.push((key.0.clone(), ind, key.1.clone(), v, unit));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +321,26 @@ mod tests {
             industrial_digitalization(&[("Z".into(), 1.0)], &s, 1.0),
             Err(DeVaError::NoShare("Z".into()))
         );
+    }
+
+    #[test]
+    fn digital_economy_rows_from_the_two_files() {
+        let core = "region_code,indicator,class_code,period,value\n360700,CORE_VA,DE_CORE,2022,100\n360700,CORE_VA,01,2022,60\n";
+        let sectors = "region_code,period,sector,value\n360700,2022,1,50\n360700,2022,2,200\n360700,2022,3,300\n";
+        let core = core_va_from_csv("core.csv", core, "CORE_VA").unwrap();
+        assert_eq!(core.len(), 1, "all core classes together only");
+        let sectors = sector_va_from_csv("sectors.csv", sectors).unwrap();
+        let rows = digital_economy_rows(&core, &sectors, &SectorShares::caict_penetration_2020(), 1.0).unwrap();
+        let de = rows.iter().find(|r| r.1 == "DE_VA").unwrap();
+        let id = rows.iter().find(|r| r.1 == "DE_INDUSTRIAL_DIGITALIZATION_VA").unwrap();
+        assert!((de.3 - (100.0 + id.3)).abs() < 1e-9);
+        // Bad numbers and missing columns name file and line.
+        let e = sector_va_from_csv("s.csv", "region_code,period,sector,value\n360700,2022,1,1e3\n").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("s.csv", 2));
+        let e = core_va_from_csv("c.csv", "region_code,period\n", "CORE_VA").unwrap_err();
+        assert!(e.message.contains("missing column indicator"), "{}", e.message);
+        // A region without core value added is named.
+        let other = sector_va_from_csv("s.csv", "region_code,period,sector,value\n360100,2022,1,1\n").unwrap();
+        assert!(digital_economy_rows(&core, &other, &SectorShares::caict_penetration_2020(), 1.0).unwrap_err().contains("360100"));
     }
 }

@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use digecon_measure::aggregate::{OBSERVATION_HEADER, TOP_HEADER};
 use digecon_measure::synth::{self, SynthOptions};
-use digecon_measure::va::{digital_economy_va, industrial_digitalization, SectorShares};
+use digecon_measure::va::{self, SectorShares};
 use digecon_measure::{report_each, ClassLevel, Engine, Event, Options, RegionLevel, Sinks, Summary, Task};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -400,22 +400,6 @@ fn synth_cmd(a: SynthArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_csv_rows(path: &Path) -> anyhow::Result<(csv::StringRecord, Vec<(u64, csv::StringRecord)>)> {
-    let f = File::open(path).with_context(|| format!("无法打开 / cannot open {}", path.display()))?;
-    let mut r = csv::Reader::from_reader(BufReader::new(f));
-    let h = r.headers().with_context(|| format!("{}:1", path.display()))?.clone();
-    let mut rows = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        let line = i as u64 + 2;
-        rows.push((line, rec.with_context(|| format!("{}:{line}", path.display()))?));
-    }
-    Ok((h, rows))
-}
-
-fn col(h: &csv::StringRecord, name: &str, path: &Path) -> anyhow::Result<usize> {
-    h.iter().position(|c| c == name).with_context(|| format!("{}:1: 缺少列 / missing column {name}", path.display()))
-}
-
 fn value_added(a: ValueAddedArgs) -> anyhow::Result<()> {
     let shares = match a.shares.as_str() {
         "ict" => SectorShares::ict_capital_shares(),
@@ -425,41 +409,14 @@ fn value_added(a: ValueAddedArgs) -> anyhow::Result<()> {
             SectorShares::from_reader(file, f)?
         }
     };
-    // Core VA: rows of the chosen indicator for all core classes together.
-    let (h, rows) = read_csv_rows(&a.core)?;
-    let (ci, cr, cp, cv, cc) =
-        (col(&h, "indicator", &a.core)?, col(&h, "region_code", &a.core)?, col(&h, "period", &a.core)?, col(&h, "value", &a.core)?, col(&h, "class_code", &a.core)?);
-    let mut core = std::collections::BTreeMap::new();
-    for (line, r) in &rows {
-        if r[ci] == *a.core_indicator && &r[cc] == "DE_CORE" {
-            let v: f64 = r[cv].parse().with_context(|| format!("{}:{line}: 数值无效 / bad value {}", a.core.display(), &r[cv]))?;
-            core.insert((r[cr].to_string(), r[cp].to_string()), v);
-        }
-    }
-    let (h, rows) = read_csv_rows(&a.sector_va)?;
-    let p = &a.sector_va;
-    let (sr, sp, ss, sv) = (col(&h, "region_code", p)?, col(&h, "period", p)?, col(&h, "sector", p)?, col(&h, "value", p)?);
-    let mut sectors: std::collections::BTreeMap<(String, String), Vec<(String, f64)>> = Default::default();
-    for (line, r) in &rows {
-        let v: f64 = r[sv].parse().with_context(|| format!("{}:{line}: 数值无效 / bad value {}", p.display(), &r[sv]))?;
-        sectors.entry((r[sr].to_string(), r[sp].to_string())).or_default().push((r[ss].to_string(), v));
-    }
+    let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("无法打开 / cannot open {}", p.display()));
+    let core = va::core_va_from_csv(&a.core.display().to_string(), &read(&a.core)?, &a.core_indicator)?;
+    let sectors = va::sector_va_from_csv(&a.sector_va.display().to_string(), &read(&a.sector_va)?)?;
+    let rows = va::digital_economy_rows(&core, &sectors, &shares, a.adjustment).map_err(|e| anyhow::anyhow!("{}: {e}", a.core.display()))?;
     let mut w = csv::Writer::from_writer(output(&a.out)?);
     w.write_record(["region_code", "indicator", "period", "value", "unit"])?;
-    for (key, sv) in &sectors {
-        let id = industrial_digitalization(sv, &shares, a.adjustment).with_context(|| format!("{} {}", key.0, key.1))?;
-        let Some(&di) = core.get(key) else {
-            bail!("{} 无 {} {} 的核心产业增加值（{}）/ no core VA for region {} period {}", a.core.display(), key.0, key.1, a.core_indicator, key.0, key.1);
-        };
-        let de = digital_economy_va(di, &id);
-        for (ind, v, unit) in [
-            ("DE_DIGITAL_INDUSTRIALIZATION_VA", de.digital_industrialization, "万元"),
-            ("DE_INDUSTRIAL_DIGITALIZATION_VA", de.industrial_digitalization, "万元"),
-            ("DE_VA", de.total, "万元"),
-            ("DE_INDUSTRIAL_DIGITALIZATION_SHARE", de.industrial_digitalization_share, "%"),
-        ] {
-            w.write_record([key.0.as_str(), ind, key.1.as_str(), &format!("{v:.6}"), unit])?;
-        }
+    for (region, ind, period, v, unit) in &rows {
+        w.write_record([region.as_str(), ind, period.as_str(), &format!("{v:.6}"), unit])?;
     }
     w.flush()?;
     eprintln!("参数 / parameters: {} ({} 部门 / sectors)", shares.file, shares.rows.len());
