@@ -82,6 +82,11 @@ impl Default for Tracker {
 pub(crate) const FEED_READERS: usize = 2;
 
 impl Tracker {
+    /// Tells this process's listeners to drop everything they keep.
+    pub(crate) fn reset_locally(&self) {
+        self.emit(ChangeEvent::Reset);
+    }
+
     fn emit(&self, event: ChangeEvent<'_>) {
         if matches!(event, ChangeEvent::Reset | ChangeEvent::Change(Change { kind: ChangeKind::Catalog, .. })) {
             self.catalog_epoch.fetch_add(1, Ordering::SeqCst);

@@ -135,9 +135,21 @@ impl WriteTx {
             Backend::Postgres => {
                 self.tx.commit().await?;
                 if !changes.is_empty() {
-                    let mut conn = self.store.writer.acquire().await?;
-                    let recorded = append_feed(&mut conn, &changes, &at).await?;
-                    self.store.applied_locally(recorded);
+                    // The data is committed: a feed row that cannot be appended must not turn the
+                    // write into an error. This process drops all it keeps; other servers pick the
+                    // change up when their kept answers age out (`cache::MAX_AGE`).
+                    let appended = async {
+                        let mut conn = self.store.writer.acquire().await?;
+                        append_feed(&mut conn, &changes, &at).await
+                    }
+                    .await;
+                    match appended {
+                        Ok(recorded) => self.store.applied_locally(recorded),
+                        Err(e) => {
+                            tracing::error!(error = %e, "appending to the change feed failed after a commit");
+                            self.store.tracker.reset_locally();
+                        }
+                    }
                 }
             }
         }
