@@ -169,7 +169,7 @@ fn well_placed(name: &str, e: &Problems) -> Result<(), TestCaseError> {
     for p in &e.0 {
         prop_assert_eq!(&p.location.file, name);
         prop_assert!(!p.message.is_empty());
-        if p.message.contains("offset") {
+        if p.message.contains("bad byte at offset") {
             prop_assert!(p.location.row.is_some(), "encoding errors carry a line: {}", p);
         }
     }
@@ -195,7 +195,14 @@ fn mutate(mut bytes: Vec<u8>, edits: &[(usize, u8, u8)]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    // A fixed seed and no regression files: the same cases on every run, so CI is deterministic
+    // (change the seed to explore other inputs).
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261206),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), ext in prop::sample::select(vec!["xlsx", "xls", "ods", "csv", "json", "txt"])) {

@@ -362,7 +362,14 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        // A fixed seed and no regression files: the same cases on every run, so CI is deterministic
+    // (change the seed to explore other inputs).
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261206),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
         #[test]
         fn formula_round_trip_is_exact(s in "['=+\\-@\t\rA-Za-z0-9中 ]{0,8}") {

@@ -111,7 +111,14 @@ fn printed_problems_are_capped_and_counted() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // A fixed seed and no regression files: the same cases on every run, so CI is deterministic
+    // (change the seed to explore other inputs).
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261206),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn mutated_and_arbitrary_workbooks_never_panic(edits in proptest::collection::vec((any::<usize>(), 0u8..3, any::<u8>()), 0..8), arbitrary in proptest::collection::vec(any::<u8>(), 0..512), project in any::<bool>()) {
