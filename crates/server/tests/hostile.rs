@@ -98,7 +98,8 @@ async fn hostile_input_is_refused_and_the_server_keeps_answering() {
         let grown = peak_rss().saturating_sub(before);
         assert!(grown < 96 * 1024 * 1024, "{l}: peak memory grew by {} MB", grown / (1024 * 1024));
         let slowest = health.await.unwrap();
-        assert!(slowest < Duration::from_secs(1), "{l}: /health took {slowest:?} during the upload");
+        // Answering at all is the point (a generous bound: CI runs other tests meanwhile).
+        assert!(slowest < Duration::from_secs(5), "{l}: /health took {slowest:?} during the upload");
 
         // NUL (and other control characters) in text: a field-level 422, on both backends.
         let base = format!("/api/v1/filings/JXDE-M/360702/{period}");
