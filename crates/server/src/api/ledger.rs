@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use digecon_core::{Actor, Period, Role};
+use digecon_core::{Actor, Period};
 use digecon_ledger::bulletin::{self, BulletinOptions};
 use digecon_ledger::item::LedgerItem;
 use digecon_ledger::projects::progress_at;
@@ -155,9 +155,7 @@ pub struct BulletinQuery {
 #[utoipa::path(get, path = "/api/v1/bulletin", tag = "tasks", params(BulletinQuery),
     responses((status = 200, description = "HTML, Markdown or XLSX"), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn bulletin(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<BulletinQuery>) -> ApiResult<Response> {
-    let province = state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone()).unwrap_or_default();
-    let whole = auth.actor.is_global() || (auth.user.role == Role::Viewer && auth.actor.region_code.as_deref() == Some(province.as_str()));
-    if !whole {
+    if !super::sees_whole_province(&state, &auth) {
         return Err(ApiError::forbidden("the bulletin covers the whole province"));
     }
     let quarter = period("quarter", &q.quarter)?;
