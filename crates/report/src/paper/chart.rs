@@ -61,13 +61,15 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
     } else {
         range(bar_values.into_iter())
     };
-    let (llo, lhi) = range(fig.line.iter().flat_map(|s| s.values.iter().flatten().copied()));
+    // A line alone is read on the left axis: both coordinates share its range.
+    let (llo, lhi) = if fig.bars.is_empty() { (lo, hi) } else { range(fig.line.iter().flat_map(|s| s.values.iter().flatten().copied())) };
     let mut chart = ChartBuilder::on(&root)
         .margin(16)
         .x_label_area_size(36)
         .y_label_area_size(64)
         .right_y_label_area_size(if fig.line.is_some() && !fig.bars.is_empty() { 56 } else { 0 })
-        .build_cartesian_2d((0..n).into_segmented(), lo..hi)?
+        // An integer range is inclusive: 0..n-1 gives exactly n bands.
+        .build_cartesian_2d((0..n as i32 - 1).into_segmented(), lo..hi)?
         .set_secondary_coord(0f64..n as f64, llo..lhi);
     let cats = fig.categories.clone();
     let left_unit = fig.bars.first().or(fig.line.as_ref()).map(|s| s.unit.clone()).unwrap_or_default();
@@ -80,13 +82,14 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
         .y_desc(left_unit)
         .axis_desc_style(text(13))
         .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => cats.get(*i).cloned().unwrap_or_default(),
+            SegmentValue::CenterOf(i) => cats.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         })
         .x_labels(n)
+        .y_label_formatter(&|v| fmt_value((*v * 1e6).round() / 1e6))
         .draw()?;
     if let (Some(line), false) = (&fig.line, fig.bars.is_empty()) {
-        chart.configure_secondary_axes().y_desc(line.unit.clone()).axis_desc_style(text(13)).label_style(text(12)).draw()?;
+        chart.configure_secondary_axes().y_desc(line.unit.clone()).axis_desc_style(text(13)).label_style(text(12)).y_label_formatter(&|v| fmt_value((*v * 1e6).round() / 1e6)).draw()?;
     }
     let k = fig.bars.len().max(1) as u32;
     let mut base = vec![0f64; n];
@@ -109,7 +112,7 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
         let kind = fig.kind;
         chart
             .draw_series(rects.into_iter().map(move |(i, y0, y1, style)| {
-                let mut r = Rectangle::new([(SegmentValue::Exact(i), y0), (SegmentValue::Exact(i + 1), y1)], style);
+                let mut r = Rectangle::new([(SegmentValue::Exact(i as i32), y0), (SegmentValue::Exact(i as i32 + 1), y1)], style);
                 // Side by side when several series are not stacked: each takes a slice of the band.
                 let margin = if kind == ChartKind::Stacked || k == 1 { 14 } else { 6 };
                 r.set_margin(0, 0, margin, margin);
@@ -119,7 +122,7 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled()));
         if fig.kind != ChartKind::Stacked && k == 1 {
             chart.draw_series(s.values.iter().enumerate().filter_map(|(i, v)| {
-                v.map(|v| Text::new(fmt_value(v), (SegmentValue::CenterOf(i), v), text(11).color(&RGBColor(0x33, 0x33, 0x33)).pos(plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Center, plotters::style::text_anchor::VPos::Bottom))))
+                v.map(|v| Text::new(fmt_value(v), (SegmentValue::CenterOf(i as i32), v), text(11).color(&RGBColor(0x33, 0x33, 0x33)).pos(plotters::style::text_anchor::Pos::new(plotters::style::text_anchor::HPos::Center, plotters::style::text_anchor::VPos::Bottom))))
             }))?;
         }
     }
@@ -127,14 +130,7 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
         let pts: Vec<(f64, f64)> = line.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64 + 0.5, v))).collect();
         let syn = line.synthetic.clone();
         let vals = line.values.clone();
-        if fig.bars.is_empty() {
-            // Lines alone use the left axis.
-            let mut lc = ChartBuilder::on(&root).margin(16).x_label_area_size(36).y_label_area_size(64).build_cartesian_2d(0f64..n as f64, lo..hi)?;
-            lc.draw_series(LineSeries::new(if pts.len() > 1 { pts.clone() } else { Vec::new() }, LINE.stroke_width(2)))?.label(label(line)).legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], LINE.stroke_width(2)));
-            lc.draw_series(pts.iter().map(|&(x, y)| Circle::new((x, y), 4, LINE.filled())))?;
-            lc.draw_series(pts.iter().map(|&(x, y)| Text::new(fmt_value(y), (x, y), text(11))))?;
-            lc.configure_series_labels().label_font(text(12)).background_style(WHITE.mix(0.85)).border_style(RGBColor(0xcc, 0xcc, 0xcc)).position(SeriesLabelPosition::UpperLeft).draw()?;
-        } else {
+        {
             chart
                 // A single point is a dot, not a line (an empty polyline would be invalid SVG).
                 .draw_secondary_series(LineSeries::new(if pts.len() > 1 { pts.clone() } else { Vec::new() }, LINE.stroke_width(2)))?
@@ -149,8 +145,12 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
             chart.draw_secondary_series(pts.iter().map(|&(x, y)| Text::new(format!("{}{}", fmt_value(y), if line.unit == "%" { "%" } else { "" }), (x + 0.08, y), text(11).color(&LINE))))?;
         }
     }
-    if !fig.bars.is_empty() {
-        chart.configure_series_labels().label_font(text(12)).background_style(WHITE.mix(0.85)).border_style(RGBColor(0xcc, 0xcc, 0xcc)).position(SeriesLabelPosition::UpperRight).draw()?;
+    {
+        // The legend goes where the tallest bars are not.
+        let first = fig.bars.first().or(fig.line.as_ref());
+        let tallest = first.and_then(|s| s.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).max_by(|a, b| a.1.total_cmp(&b.1))).map_or(0, |x| x.0);
+        let pos = if tallest * 2 >= n { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight };
+        chart.configure_series_labels().label_font(text(12)).background_style(WHITE.mix(0.85)).border_style(RGBColor(0xcc, 0xcc, 0xcc)).position(pos).draw()?;
     }
     if fig.has_synthetic() {
         root.draw(&Text::new("浅色柱 / 空心点为合成数据（synthetic）", (16, HEIGHT as i32 - 14), text(12).color(&RGBColor(0x99, 0x55, 0x00))))?;

@@ -107,7 +107,7 @@ pub fn markup(doc: &Document, fonts: &ReportFonts) -> (String, Vec<(String, Stri
     let mut o = String::new();
     let mut files = Vec::new();
     let _ = writeln!(o, "#set document(title: {})", lit(&doc.title));
-    let _ = writeln!(o, "#set page(paper: \"a4\", margin: (x: 2.4cm, y: 2.5cm), numbering: \"— 1 —\", number-align: center)");
+    let _ = writeln!(o, "#set page(paper: \"a4\", margin: (x: 2.4cm, y: 2.5cm), numbering: \"1\", footer: context align(center)[— #counter(page).display() —])");
     let _ = writeln!(o, "#set text(font: ({}, {}), lang: \"zh\", region: \"cn\", size: 11pt)", lit(&serif), lit(&sans));
     let _ = writeln!(o, "#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 0.95em, spacing: 1.1em)");
     let _ = writeln!(o, "#show heading: set text(font: {}, weight: \"bold\")", lit(&sans));
