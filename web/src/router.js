@@ -10,6 +10,7 @@ const routes = [
   { path: '/targets', component: () => import('./views/Targets.vue') },
   { path: '/evaluation', component: () => import('./views/Evaluation.vue') },
   { path: '/tasks', component: () => import('./views/Tasks.vue') },
+  { path: '/reports', component: () => import('./views/Reports.vue') },
   { path: '/system', component: () => import('./views/System.vue') },
 ]
 

@@ -237,17 +237,22 @@ pub fn app(state: AppState) -> Router {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
                    font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Generated reports (报告中心) are previewed in a frame of the UI: same origin only, and the
+/// document itself may run nothing (inline styles and SVG only).
+const CSP_REPORT: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+
 /// Security headers on every response; API answers (they carry the CSRF token and scoped data)
 /// are never stored by a browser or a proxy.
 async fn security_headers(req: Request, next: Next) -> Response {
     use axum::http::header::{self, HeaderValue};
     let api = req.uri().path().starts_with("/api/");
+    let report = req.uri().path().starts_with("/api/v1/reports/");
     let mut r = next.run(req).await;
     let h = r.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if report { "SAMEORIGIN" } else { "DENY" }));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if report { CSP_REPORT } else { CSP }));
     if api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
