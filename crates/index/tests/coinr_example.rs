@@ -151,6 +151,7 @@ fn copeland_with_missing_values_equals_coinr_outranking_matrix() {
 
 /// COINr's `aggregated.csv` for a pipeline, once someone has produced it (see the README).
 fn compare_with_coinr(toml: &str, dir: &str) -> usize {
+    // (the files go beside PIPELINE.toml in tests/fixtures/example_pipeline/)
     let path = format!("{}/tests/fixtures/example_pipeline/{dir}/aggregated.csv", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} — run make_expected.R with COINr (README.md)"));
     let c = coin(toml);
@@ -196,4 +197,10 @@ fn example_pipeline_equals_coinr_to_1e9() {
 #[ignore = "needs COINr's output of the example pipeline with Copeland (tests/fixtures/example_pipeline/README.md)"]
 fn example_pipeline_copeland_equals_coinr_to_1e9() {
     assert_eq!(compare_with_coinr(EXAMPLE_COPELAND, "expected_example_copeland"), 60);
+}
+
+#[test]
+#[ignore = "needs COINr's output of raw → minmax → Copeland (tests/fixtures/example_pipeline/README.md)"]
+fn minmax_copeland_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(&V1.replace("method = \"amean\"", "method = \"copeland\""), "expected_v4_minmax_copeland"), 60);
 }
