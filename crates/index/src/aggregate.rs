@@ -551,7 +551,7 @@ mod tests {
         let f = Framework::new(specs).unwrap();
         let units: Vec<String> = (0..n).map(|u| format!("U{u}")).collect();
         let mut s: Vec<f64> = cols.iter().flat_map(|c| c.iter().copied()).collect();
-        s.extend(std::iter::repeat(NA).take(n));
+        s.extend(std::iter::repeat_n(NA, n));
         aggregate_levels(&f, &f.weights(), &AggregateSpec::uniform(AggMethod::Copeland), &units, &mut s, 2, &mut Scratch::default()).unwrap();
         s[weights.len() * n..].to_vec()
     }

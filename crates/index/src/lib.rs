@@ -36,6 +36,8 @@
 //! - Parameters in indicator units (goalposts, targets, scaled bounds) are never negated by the
 //!   direction: direction decides which end is best.
 //! - The generalised mean drops missing values like the other means (COINr returns NA).
+//! - `dat_thresh` also applies to Copeland scores (COINr ignores it when `by_df = TRUE`); without
+//!   it a unit with no child value is scored as COINr scores it.
 //!
 //! ## Uncertainty and sensitivity ([`sensitivity`])
 //!

@@ -185,7 +185,9 @@ pub fn treat_column(code: &str, x: &[f64], spec: &TreatSpec) -> Result<(Vec<f64>
             return Ok((y, col));
         }
         None => {
-            // COINr returns the column untreated when its test has no value after winsorising.
+            // The test has no value after winsorising (the column became constant). COINr returns
+            // the column untreated when the budget is spent, and stops with an error otherwise
+            // (`while (NA)`); here it is returned untreated and reported either way.
             col.status = TreatStatus::Untested {
                 reason: "winsorising left skew or kurtosis undefined; column left as it was / 缩尾后偏度/峰度无值, 保持原值".into(),
             };
