@@ -94,8 +94,8 @@ pub struct ProfileArgs {
     /// 全部设区市（或 --level county：全部县）/ every city (or with --level county, every county)
     #[arg(long)]
     all: bool,
-    /// 与 --all 合用 / with --all: city or county
-    #[arg(long, default_value = "city", value_parser = ["city", "county"])]
+    /// 与 --all 合用：city、county 或 all（设区市和县）/ with --all: city, county or all (cities and counties)
+    #[arg(long, default_value = "city", value_parser = ["city", "county", "all"])]
     level: String,
 }
 
@@ -145,7 +145,11 @@ pub async fn run(c: ReportCmd) -> anyhow::Result<()> {
             std::fs::create_dir_all(&a.common.out).with_context(|| format!("创建目录 / creating {}", a.common.out.display()))?;
             let regions = match &a.region {
                 Some(r) => vec![r.clone()],
-                None => builder.regions(if a.level == "county" { RegionLevel::County } else { RegionLevel::City }),
+                None => match a.level.as_str() {
+                    "county" => builder.regions(RegionLevel::County),
+                    "all" => [builder.regions(RegionLevel::City), builder.regions(RegionLevel::County)].concat(),
+                    _ => builder.regions(RegionLevel::City),
+                },
             };
             let formats = a.common.formats();
             let bar = indicatif::ProgressBar::new(regions.len() as u64);
