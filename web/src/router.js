@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router'
-import { me, loadMe, setUnauthenticatedHandler } from './api.js'
+import { me, loadMe, setUnauthenticatedHandler } from './api'
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },

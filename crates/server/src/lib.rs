@@ -427,3 +427,24 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    /// The web build type-checks its API calls against `web/src/api/openapi.json` (it runs before
+    /// cargo, so the document is committed); this keeps that file equal to the code.
+    #[test]
+    fn committed_openapi_document_is_the_codes() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/api/openapi.json");
+        let generated = serde_json::to_string_pretty(&super::openapi()).unwrap() + "\n";
+        if std::env::var_os("DIGECON_WRITE_OPENAPI").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "web/src/api/openapi.json 与代码不一致 / differs from the code's OpenAPI document; regenerate it with \
+             `DIGECON_WRITE_OPENAPI=1 cargo test -p digecon-server --lib committed_openapi` (or \
+             `digecon openapi > web/src/api/openapi.json`), then `cd web && npm run build` to type-check the web client against it"
+        );
+    }
+}

@@ -511,6 +511,14 @@ async fn openapi_document_covers_every_endpoint() {
         let name = part.split('"').next().unwrap();
         assert!(schemas.contains_key(name), "dangling $ref {name}");
     }
+    // Domain types are returned as they are, vocabularies as their stored text (`ytd`, not the
+    // variant name), and the document says so: the web client is typed by it.
+    let (_, inds) = srv.login("province").await.get("/api/v1/indicators").await; // the admin above signed out
+    let inds = inds.as_array().unwrap();
+    let allowed = schemas["Accumulation"]["enum"].as_array().unwrap();
+    assert!(inds.iter().any(|i| i["accumulation"] == "ytd"));
+    assert!(inds.iter().all(|i| allowed.contains(&i["accumulation"])), "{allowed:?}");
+    assert!(inds.iter().all(|i| i["code"].is_string() && i["name_zh"].is_string() && i["unit"].is_string()));
 }
 
 /// The evaluation on the documented values alone (no synthetic data loaded): the white paper's

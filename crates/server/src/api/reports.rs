@@ -15,6 +15,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// 年份 / year, e.g. 2022; default: the latest year with values
     pub year: Option<i32>,
@@ -25,6 +26,7 @@ pub struct ReportQuery {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProfileQuery {
     /// 地区代码 / region code, e.g. 360700
     pub region: String,
