@@ -421,7 +421,8 @@ mod tests {
 
         let src = "kind = \"profile\"\ntitle = \"x\"\n[[section]]\nheading = \"h\"\n[[section.block]]\ntext = \"a\"\ntargets = true\n";
         let e = Loaded::parse("p.toml", src, &known).unwrap_err();
-        assert_eq!(e[0].line, 6, "{}", e[0]);
+        // At the block's own `[[section.block]]` line.
+        assert_eq!(e[0].line, 5, "{}", e[0]);
         assert!(e[0].message.contains("exactly one"), "{}", e[0]);
     }
 }
