@@ -8,6 +8,7 @@
 
 pub mod formula;
 pub mod limits;
+pub mod located;
 pub mod period;
 pub mod scope;
 #[cfg(feature = "sheets")]
@@ -20,7 +21,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use formula::{EvalError, Formula, FormulaError};
-pub use limits::{check_value, InputError, Limit, Limits, ValueError, VALUE_LIMIT};
+pub use limits::{check_value, Limit, Limits, ValueError, VALUE_LIMIT};
+pub use located::Located;
 pub use period::{Period, PeriodError};
 pub use scope::{Actor, RegionTree, Role};
 

@@ -7,7 +7,7 @@
 //! **Project ledger** sheets: `重点项目 key_projects`, `月度投资 monthly`, `项目问题 problems`, and `说明 notes`.
 //!
 //! A header cell is `中文 english_key` as exported, or either half alone; columns may come in any
-//! order. Reading is all or nothing: every problem in the file is collected as a [`CellError`]
+//! order. Reading is all or nothing: every problem in the file is collected as a [`Located`]
 //! naming the file, sheet, row and column, and nothing is returned unless there are none. Columns
 //! or sheets the format does not know are errors, never ignored. Checks include: unknown plan,
 //! task or project; a unit that is not the task's lead (or co-operating) unit; a period that is not
@@ -28,7 +28,7 @@ use std::fmt;
 use calamine::Data;
 use digecon_core::sheets::{SheetFormat, SheetRow, Workbook as InputWorkbook};
 use digecon_core::text::{neutralise_formula, restore_formula};
-use digecon_core::{check_value, format_value, Department, InputError, Limits, Period, Region};
+use digecon_core::{check_value, format_value, Department, Limits, Located, Period, Region};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::item::{ItemKey, ItemKind, LedgerItem};
@@ -36,52 +36,23 @@ use crate::problem::{Problem, Subject};
 use crate::progress::{Contribution, ProgressReport, ProgressStatus};
 use crate::projects::{check_report, KeyProject, MonthlyReport, ProjectKind, ProjectStatus};
 
-/// One problem in a workbook, by place.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CellError {
-    pub file: String,
-    /// Empty when the problem is with the file itself.
-    pub sheet: String,
-    /// Spreadsheet row (1 = the header); 0 when the problem is with the whole sheet.
-    pub row: u32,
-    /// Column letter (`D`); empty when the problem is with the whole row or sheet.
-    pub column: String,
-    /// The column's header (`累计完成投资（万元） ytd_investment`).
-    pub header: String,
-    pub message: String,
+/// A workbook problem's column: its letter and header, `D（累计完成投资（万元） ytd_investment）`.
+fn column_label(c: u32, header: &str) -> String {
+    format!("{}（{header}）", column_letter(c))
 }
 
-impl fmt::Display for CellError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if !self.sheet.is_empty() {
-            write!(f, ": 工作表 sheet「{}」", self.sheet)?;
-        }
-        if self.row > 0 {
-            write!(f, " 第 {} 行 row {}", self.row, self.row)?;
-        }
-        if !self.column.is_empty() {
-            write!(f, " 第 {} 列 column {}（{}）", self.column, self.column, self.header)?;
-        }
-        write!(f, ": {}", self.message)
-    }
+/// A problem with a whole sheet (`sheet` empty: with the file).
+fn sheet_error(file: &str, sheet: &str, row: u32, message: impl Into<String>) -> Located {
+    Located { sheet: (!sheet.is_empty()).then(|| sheet.to_string()), ..Located::at(file, u64::from(row), message) }
 }
 
 /// Every problem of a rejected workbook.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct WorkbookErrors(pub Vec<CellError>);
+pub struct WorkbookErrors(pub Vec<Located>);
 
 impl fmt::Display for WorkbookErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        write!(f, "台账有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
-        for e in self.0.iter().take(digecon_core::limits::PRINTED_PROBLEMS) {
-            write!(f, "\n  {e}")?;
-        }
-        if let Some(more) = digecon_core::limits::more_line(n) {
-            write!(f, "\n  {more}")?;
-        }
-        Ok(())
+        digecon_core::located::write_problems(f, "台账", self.0.iter())
     }
 }
 
@@ -571,17 +542,10 @@ struct Sheet<'a> {
 
 /// Reads one sheet: header checks (the first row with anything in it), then the non-empty rows
 /// with their spreadsheet row numbers.
-fn read_sheet<'a>(file: &'a str, name: &str, sheet: &'a digecon_core::sheets::Sheet, spec: &SheetSpec, errs: &mut Vec<CellError>) -> Option<Sheet<'a>> {
+fn read_sheet<'a>(file: &'a str, name: &str, sheet: &'a digecon_core::sheets::Sheet, spec: &SheetSpec, errs: &mut Vec<Located>) -> Option<Sheet<'a>> {
     let mut rows = sheet.rows.iter();
     let Some(header) = rows.next() else {
-        errs.push(CellError {
-            file: file.into(),
-            sheet: name.into(),
-            row: 0,
-            column: String::new(),
-            header: String::new(),
-            message: "工作表为空，缺少表头 / the sheet is empty: no header row".into(),
-        });
+        errs.push(sheet_error(file, name, 0, "工作表为空，缺少表头 / the sheet is empty: no header row"));
         return None;
     };
     let r0 = header.row;
@@ -598,45 +562,30 @@ fn read_sheet<'a>(file: &'a str, name: &str, sheet: &'a digecon_core::sheets::Sh
         match found {
             Some(col) if cols.contains_key(col.key) => {
                 ok = false;
-                errs.push(CellError {
-                    file: file.into(),
-                    sheet: name.into(),
-                    row: r0 + 1,
-                    column: column_letter(c),
-                    header: text.clone(),
-                    message: format!("列重复 / column `{}` appears twice", col.key),
-                });
+                errs.push(Located::cell(file, name, u64::from(r0) + 1, column_label(c, &text), format!("列重复 / column `{}` appears twice", col.key)));
             }
             Some(col) => {
                 cols.insert(col.key, (c, col.header()));
             }
             None => {
                 ok = false;
-                errs.push(CellError {
-                    file: file.into(),
-                    sheet: name.into(),
-                    row: r0 + 1,
-                    column: column_letter(c),
-                    header: text.clone(),
-                    message: format!(
+                errs.push(Located::cell(
+                    file,
+                    name,
+                    u64::from(r0) + 1,
+                    column_label(c, &text),
+                    format!(
                         "未知的列 / unknown column `{text}`: expected {}",
                         spec.columns.iter().map(|c| format!("`{}`", c.header())).collect::<Vec<_>>().join(", ")
                     ),
-                });
+                ));
             }
         }
     }
     for col in spec.columns.iter().filter(|c| c.required) {
         if !cols.contains_key(col.key) {
             ok = false;
-            errs.push(CellError {
-                file: file.into(),
-                sheet: name.into(),
-                row: r0 + 1,
-                column: String::new(),
-                header: String::new(),
-                message: format!("缺少必需的列 / missing required column `{}`", col.header()),
-            });
+            errs.push(sheet_error(file, name, r0 + 1, format!("缺少必需的列 / missing required column `{}`", col.header())));
         }
     }
     if !ok {
@@ -654,7 +603,7 @@ struct RowReader<'s, 'e> {
     sheet: &'s Sheet<'s>,
     row: u32,
     cells: &'s SheetRow,
-    errs: &'e mut Vec<CellError>,
+    errs: &'e mut Vec<Located>,
     failed: bool,
     /// The columns of this row that already have an error (a few at most), so that "is this
     /// cell already reported" never scans the file's whole error list.
@@ -662,7 +611,7 @@ struct RowReader<'s, 'e> {
 }
 
 impl<'s, 'e> RowReader<'s, 'e> {
-    fn new(sheet: &'s Sheet<'s>, row: u32, cells: &'s SheetRow, errs: &'e mut Vec<CellError>) -> RowReader<'s, 'e> {
+    fn new(sheet: &'s Sheet<'s>, row: u32, cells: &'s SheetRow, errs: &'e mut Vec<Located>) -> RowReader<'s, 'e> {
         RowReader { sheet, row, cells, errs, failed: false, failed_keys: Vec::new() }
     }
 }
@@ -676,11 +625,8 @@ impl RowReader<'_, '_> {
     fn error(&mut self, key: &str, message: String) {
         self.failed = true;
         self.failed_keys.push(key.to_string());
-        let (column, header) = match self.sheet.cols.get(key) {
-            Some((c, h)) => (column_letter(*c), h.clone()),
-            None => (String::new(), key.to_string()),
-        };
-        self.errs.push(CellError { file: self.sheet.file.into(), sheet: self.sheet.name.clone(), row: self.row, column, header, message });
+        let column = self.sheet.cols.get(key).map(|(c, h)| column_label(*c, h));
+        self.errs.push(Located { column, ..sheet_error(self.sheet.file, &self.sheet.name, self.row, message) });
     }
 
     /// The cell as text (numbers printed the shortest way), exactly as written: not trimmed, so a
@@ -842,21 +788,9 @@ fn split_list(s: &str) -> Vec<String> {
     s.split(['\n', ';', '；', '、', ',', '，']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
 }
 
-/// An input error (limit, unreadable file or sheet, control character) as a cell error.
-fn input_error(file: &str, e: InputError) -> CellError {
-    CellError {
-        file: file.into(),
-        sheet: e.sheet.unwrap_or_default(),
-        row: e.line.min(u64::from(u32::MAX)) as u32,
-        column: e.column.unwrap_or_default(),
-        header: String::new(),
-        message: e.message,
-    }
-}
-
 fn open_workbook<'b>(bytes: &'b [u8], file: &str, limits: &Limits) -> Result<InputWorkbook<'b>, WorkbookErrors> {
     InputWorkbook::open(bytes, SheetFormat::Xlsx, limits).map_err(|e| {
-        let mut e = input_error(file, e);
+        let mut e = e.in_file(file);
         if !e.message.contains("--max-") {
             e.message = format!("不是有效的 .xlsx 文件 / not a valid .xlsx workbook: {}", e.message);
         }
@@ -872,7 +806,7 @@ fn sheets_by_spec(
     file: &str,
     specs: &[&SheetSpec],
     read_only: &[&SheetSpec],
-    errs: &mut Vec<CellError>,
+    errs: &mut Vec<Located>,
 ) -> Result<Vec<(usize, String, digecon_core::sheets::Sheet)>, WorkbookErrors> {
     let mut out = Vec::new();
     for name in wb.sheet_names().to_vec() {
@@ -880,40 +814,35 @@ fn sheets_by_spec(
             continue;
         }
         let Some(i) = specs.iter().position(|s| s.matches(&name)) else {
-            errs.push(CellError {
-                file: file.into(),
-                sheet: name.clone(),
-                row: 0,
-                column: String::new(),
-                header: String::new(),
-                message: format!(
+            errs.push(sheet_error(
+                file,
+                &name,
+                0,
+                format!(
                     "未知的工作表 / unknown sheet: expected {}",
                     specs.iter().chain(read_only).map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ")
                 ),
-            });
+            ));
             continue;
         };
         match wb.read(&name) {
             Ok(r) => {
-                errs.extend(r.problems.iter().cloned().map(|e| input_error(file, e)));
+                errs.extend(r.problems.iter().cloned().map(|e| e.in_file(file)));
                 out.push((i, name, r));
             }
-            Err(e) if e.message.contains("--max-") => return Err(WorkbookErrors(vec![input_error(file, e)])),
-            Err(e) => errs.push(input_error(file, e)),
+            Err(e) if e.message.contains("--max-") => return Err(WorkbookErrors(vec![e.in_file(file)])),
+            Err(e) => errs.push(e.in_file(file)),
         }
     }
     if out.is_empty() && errs.is_empty() {
-        errs.push(CellError {
-            file: file.into(),
-            sheet: String::new(),
-            row: 0,
-            column: String::new(),
-            header: String::new(),
-            message: format!(
+        errs.push(Located::at(
+            file,
+            0,
+            format!(
                 "没有可导入的工作表 / no sheet to import: expected {}",
                 specs.iter().map(|s| format!("`{}`", s.name())).collect::<Vec<_>>().join(", ")
             ),
-        });
+        ));
     }
     out.sort_by_key(|(i, _, _)| *i);
     Ok(out)
@@ -1443,7 +1372,7 @@ pub fn read_project_ledger_with(bytes: &[u8], file: &str, ctx: &ProjectLedgerCon
     // Monthly reports: the project must be listed, and the year's reports (stored ones replaced
     // by the file's) must be consistent.
     if let Some((sheet_name, cols)) = monthly_sheet {
-        let place = |key: &str| cols.get(key).map(|(c, h)| (column_letter(*c), h.clone())).unwrap_or_default();
+        let place = |row: u32, key: &str, message: String| Located { column: cols.get(key).map(|(c, h)| column_label(*c, h)), ..sheet_error(file, &sheet_name, row, message) };
         let mut merged: BTreeMap<(i32, String, u8), &MonthlyReport> = BTreeMap::new();
         for m in ctx.existing_monthly {
             merged.insert((m.year, m.code.clone(), m.month), m);
@@ -1460,28 +1389,19 @@ pub fn read_project_ledger_with(bytes: &[u8], file: &str, ctx: &ProjectLedgerCon
             // Every registry row read (`out.projects`) is in `project_rows`.
             let known = project_rows.contains_key(&(m.year, m.code.clone())) || existing_projects.contains(&(m.year, m.code.as_str()));
             if !known {
-                let (column, header) = place("code");
-                errs.push(CellError {
-                    file: file.into(),
-                    sheet: sheet_name.clone(),
-                    row: *row,
-                    column,
-                    header,
-                    message: format!("未知的项目编码 / unknown project `{}` in {}'s key-project list", m.code, m.year),
-                });
+                errs.push(place(*row, "code", format!("未知的项目编码 / unknown project `{}` in {}'s key-project list", m.code, m.year)));
                 continue;
             }
             let others = by_project.get(&(m.year, m.code.as_str())).map_or(&[][..], Vec::as_slice);
             for issue in check_report(m, others) {
-                let (column, header) = place(issue.field());
-                errs.push(CellError { file: file.into(), sheet: sheet_name.clone(), row: *row, column, header, message: issue.describe() });
+                errs.push(place(*row, issue.field(), issue.describe()));
             }
         }
         out.monthly = monthly_rows.into_iter().map(|(m, _, _)| m).collect();
     }
     // Errors in sheet order, then row order.
     let order: HashMap<&str, usize> = ranges.iter().enumerate().map(|(i, (_, n, _))| (n.as_str(), i)).collect();
-    errs.sort_by_key(|e| (order.get(e.sheet.as_str()).copied().unwrap_or(usize::MAX), e.row));
+    errs.sort_by_key(|e| (e.sheet.as_deref().and_then(|s| order.get(s)).copied().unwrap_or(usize::MAX), e.line));
     if errs.is_empty() {
         Ok(out)
     } else {
@@ -1509,11 +1429,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn letters_and_serials() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(27), "AB");
+    fn serials() {
         // 2022-09-01 is Excel day 44805.
         assert_eq!(serial_to_month(44805.0), Some((2022, 9)));
         assert_eq!(serial_to_month(44804.0), Some((2022, 8)));

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::error::DataError;
+use digecon_core::Located;
 
 const REGIONS_CSV: &str = include_str!("../../../data/regions.csv");
 
@@ -85,24 +85,24 @@ impl Regions {
 
     /// Reads a regions table with columns `code`, `level` (`province|city|county|zone`),
     /// `parent_code` and a name column (`name_zh` or `name`); other columns are ignored.
-    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, Located> {
         let mut rdr = csv::Reader::from_reader(r);
-        let header = rdr.headers().map_err(|e| DataError::at(file, 1, e.to_string()))?.clone();
+        let header = rdr.headers().map_err(|e| Located::at(file, 1, e.to_string()))?.clone();
         let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim_start_matches('\u{feff}')));
         let (Some(c_code), Some(c_level), Some(c_parent), Some(c_name)) =
             (col(&["code"]), col(&["level"]), col(&["parent_code"]), col(&["name_zh", "name"]))
         else {
-            return Err(DataError::at(file, 1, "需要列 code, level, parent_code, name_zh / columns code, level, parent_code, name_zh required".into()));
+            return Err(Located::at(file, 1, "需要列 code, level, parent_code, name_zh / columns code, level, parent_code, name_zh required"));
         };
         let mut regions = Vec::new();
         let mut parents = Vec::new();
         let mut by_code = HashMap::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i as u64 + 2;
-            let rec = rec.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let rec = rec.map_err(|e| Located::at(file, line, e.to_string()))?;
             let code = rec[c_code].to_string();
             if by_code.insert(code.clone(), regions.len()).is_some() {
-                return Err(DataError::at(file, line, format!("duplicate region code {code}")));
+                return Err(Located::at(file, line, format!("duplicate region code {code}")));
             }
             regions.push(Region { code, name: rec[c_name].to_string(), level: rec[c_level].to_string() });
             parents.push(rec[c_parent].to_string());
@@ -114,7 +114,7 @@ impl Regions {
                 if p.is_empty() {
                     Ok(None)
                 } else {
-                    by_code.get(p).copied().map(Some).ok_or_else(|| DataError::at(file, i as u64 + 2, format!("unknown parent_code {p}")))
+                    by_code.get(p).copied().map(Some).ok_or_else(|| Located::at(file, i as u64 + 2, format!("unknown parent_code {p}")))
                 }
             })
             .collect::<Result<_, _>>()?;
@@ -135,16 +135,16 @@ impl Regions {
                 continue;
             }
             if parse_code6(r.code.as_bytes()).is_none() {
-                return Err(DataError::at(file, i as u64 + 2, format!("county code must be 6 digits: {}", r.code)));
+                return Err(Located::at(file, i as u64 + 2, format!("county code must be 6 digits: {}", r.code)));
             }
             let province = ancestor(i, "province")
-                .ok_or_else(|| DataError::at(file, i as u64 + 2, format!("county {} has no province ancestor", r.code)))?;
+                .ok_or_else(|| Located::at(file, i as u64 + 2, format!("county {} has no province ancestor", r.code)))?;
             counties.push(i);
             county_city.push(ancestor(i, "city").unwrap_or(i));
             county_province.push(province);
         }
         if counties.len() >= u16::MAX as usize {
-            return Err(DataError::at(file, 0, "too many counties".into()));
+            return Err(Located::at(file, 0, "too many counties"));
         }
         let codes: Vec<u32> = counties.iter().map(|&i| parse_code6(regions[i].code.as_bytes()).unwrap()).collect();
         let dense_base = codes.iter().copied().min().unwrap_or(0);

@@ -9,14 +9,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use digecon_collect::import::{self, ImportCatalog, ImportFile, ImportedValue, Location, Problem, Problems};
+use digecon_collect::import::{self, ImportCatalog, ImportFile, ImportedValue, Problems};
 use digecon_collect::rule::{Comparison, Rule};
 use digecon_collect::{
     local_date, rates, transition, validate, Action, Bound, Denied, Filer, FilerSpec, FilerStatus, FilingContext,
     FilingState, FilingWindow, Form, FormIndicator, FormSet, OutlierFlag, RateRow, RuleResult, Template, TemplateRow,
     Validation, WindowPosition,
 };
-use digecon_core::{Accumulation, Actor, Department, Indicator, Observation, ObservationStatus, Period, Region, RegionTree, Source};
+use digecon_core::{Accumulation, Actor, Department, Indicator, Located, Observation, ObservationStatus, Period, Region, RegionTree, Source};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use sqlx::{AssertSqlSafe, Row};
@@ -781,12 +781,12 @@ impl Store {
         dry_run: bool,
         expect: Option<&Expect>,
     ) -> std::result::Result<SaveSummary, CollectError> {
-        let place = |filer: &str, ind: &str, col: &str| Location { file: "entry".into(), sheet: Some(filer.into()), row: None, column: Some(format!("{ind}{col}")) };
+        let place = |filer: &str, ind: &str, col: &str| Located { sheet: Some(filer.into()), column: Some(format!("{ind}{col}")), ..Located::at("entry", 0, "") };
         let file = ImportFile {
             form_code: form.to_string(),
-            form_location: Location::file("entry"),
+            form_location: Located::at("entry", 0, ""),
             period,
-            period_location: Location::file("entry"),
+            period_location: Located::at("entry", 0, ""),
             values: entries
                 .iter()
                 .map(|(f, i, v)| ImportedValue {
@@ -871,7 +871,7 @@ impl Store {
         for k in &locks {
             tx.lock(k).await?;
         }
-        let mut problems: Vec<Problem> = Vec::new();
+        let mut problems: Vec<Located> = Vec::new();
         let mut summary = SaveSummary::default();
         struct Plan {
             filer: Filer,
@@ -888,7 +888,7 @@ impl Store {
                 None => BTreeMap::new(),
             };
             if !digecon_collect::can_view(actor, filer, &r.tree) {
-                problems.push(Problem { location: first, message: format!("无权填报 / not in your data scope: {} {}", filer.kind(), filer.code()) });
+                problems.push(first.with_message(format!("无权填报 / not in your data scope: {} {}", filer.kind(), filer.code())));
                 continue;
             }
             check_expect(&mut tx, filer.code(), existing.as_ref(), expect).await?;
@@ -909,13 +909,13 @@ impl Store {
                 // answered like the actions answer it, not a problem of the values.
                 Err(d @ Denied::WrongState { .. }) if groups.len() == 1 => return Err(CollectError::Denied(d)),
                 Err(d) => {
-                    problems.push(Problem { location: first, message: d.to_string() });
+                    problems.push(first.with_message(d.to_string()));
                     continue;
                 }
             };
             if matches!(state, None | Some(FilingState::Draft)) {
                 if let Some(m) = window_problem(form, period, at) {
-                    problems.push(Problem { location: first, message: m });
+                    problems.push(first.with_message(m));
                     continue;
                 }
             }
@@ -938,7 +938,7 @@ impl Store {
                 let rule = form.rules.iter().find(|x| x.code == res.rule_code).expect("rule of the form");
                 let refs = rule.check.current_references();
                 let location = vals.iter().find(|v| refs.contains(&v.indicator_code.as_str())).map_or_else(|| first.clone(), |v| v.location.clone());
-                problems.push(Problem { location, message: res.to_string() });
+                problems.push(location.with_message(res.to_string()));
             }
             summary.warnings.extend(validation.warnings().map(|w| (filer.code().to_string(), w.clone())));
             summary.outliers.extend(validation.outliers.into_iter().filter(|o| changes.iter().any(|(i, _, _)| *i == o.indicator_code)).map(|o| (filer.code().to_string(), o)));
@@ -953,7 +953,7 @@ impl Store {
         }
         if !problems.is_empty() {
             tx.rollback().await?;
-            problems.sort_by_key(|p| (p.location.sheet.clone(), p.location.row, p.location.column.clone()));
+            problems.sort_by_key(|p| (p.sheet.clone(), p.line, p.column.clone()));
             return Err(CollectError::Rejected(Problems(problems)));
         }
         for plan in plans {
