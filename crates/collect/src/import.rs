@@ -145,7 +145,7 @@ fn value_of(d: &Data) -> Result<Option<f64>, String> {
         Data::Float(f) => checked(*f),
         Data::Int(i) => checked(*i as f64),
         Data::String(s) => {
-            let hint = if crate::parse_decimal(s.trim()).is_some() { "（请将单元格设为数字 / store it as a number）" } else { "" };
+            let hint = if digecon_core::parse_decimal(s.trim()).is_some() { "（请将单元格设为数字 / store it as a number）" } else { "" };
             Err(format!("数字单元格中是文本 / text in a number cell: `{s}`{hint}"))
         }
         other => Err(format!("应为数字 / expected a number, found {}", describe(other))),
@@ -380,7 +380,7 @@ fn read_csv(file: &str, bytes: &[u8], limits: &Limits) -> Result<ReadFile, Probl
         let value = if raw.is_empty() {
             None
         } else {
-            match crate::parse_decimal(raw) {
+            match digecon_core::parse_decimal(raw) {
                 Some(v) => match check_value(v) {
                     Ok(()) => Some(v),
                     Err(e) => {
@@ -501,7 +501,7 @@ fn read_json(file: &str, bytes: &[u8], limits: &Limits) -> Result<ReadFile, Prob
                         problems.push(problem(item(i, "value"), check_cell_text(s).unwrap_err()));
                         None
                     }
-                    Some(Value::String(s)) => match crate::parse_decimal(s).map(|v| (v, check_value(v))) {
+                    Some(Value::String(s)) => match digecon_core::parse_decimal(s).map(|v| (v, check_value(v))) {
                         Some((v, Ok(()))) => Some(v),
                         Some((_, Err(e))) => {
                             problems.push(problem(item(i, "value"), format!("`{s}`: {e}")));

@@ -32,5 +32,3 @@ pub use rule::{Comparison, Expr, Outcome, Rule, RuleResult, Severity};
 pub use template::{Template, TemplateRow};
 pub use validate::{validate, FilingContext, Validation};
 
-/// A plain decimal as printed (the shared rule of every importer, in `digecon-core`).
-pub use digecon_core::parse_decimal;

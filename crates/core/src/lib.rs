@@ -428,6 +428,16 @@ mod tests {
     }
 
     #[test]
+    fn decimals_are_plain() {
+        assert_eq!(parse_decimal("11874"), Some(11874.0));
+        assert_eq!(parse_decimal("-5.3"), Some(-5.3));
+        assert_eq!(parse_decimal("0.5"), Some(0.5));
+        for bad in ["", "-", "1,234", "12%", "NaN", "inf", "1e5", ".5", "5.", "+5", " 5", "约320", "１２"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn values_print_shortest() {
         assert_eq!(format_value(11874.0), "11874");
         assert_eq!(format_value(11133.17), "11133.17");

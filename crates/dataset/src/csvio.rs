@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use digecon_core::text::{check_cell_text, neutralise_formula as safe, restore_formula};
-use digecon_core::{format_value, Limit, Limits, Located, Observation};
+use digecon_core::{format_value, parse_decimal, Limit, Limits, Located, Observation};
 
 use crate::Catalog;
 
@@ -287,9 +287,6 @@ impl Row<'_> {
     }
 }
 
-/// A plain decimal as printed in the documents (the shared rule, in `digecon-core`).
-pub use digecon_core::parse_decimal;
-
 /// A flat observation row in the export layout (names resolved for the reader).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObservationRow<'a> {
@@ -339,19 +336,4 @@ pub fn write_observations<'a, W: std::io::Write>(
     }
     w.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_decimal;
-
-    #[test]
-    fn decimals_are_plain() {
-        assert_eq!(parse_decimal("11874"), Some(11874.0));
-        assert_eq!(parse_decimal("-5.3"), Some(-5.3));
-        assert_eq!(parse_decimal("0.5"), Some(0.5));
-        for bad in ["", "-", "1,234", "12%", "NaN", "inf", "1e5", ".5", "5.", "+5", " 5", "约320", "１２"] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
-    }
 }

@@ -18,7 +18,7 @@ use digecon_core::{
     Constraint, Department, Indicator, Located, Observation, Plan, Project, Region, Target, Task,
 };
 
-pub use csvio::{observation_header, parse_decimal, write_observations, ObservationRow, Row, Table};
+pub use csvio::{observation_header, write_observations, ObservationRow, Row, Table};
 pub use load::{parse_observation_file, parse_observations, ObservationFile};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

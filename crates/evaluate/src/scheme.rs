@@ -249,7 +249,7 @@ impl Schemes {
                 }
                 let params = r.raw("parameters");
                 let thresholds = || -> Option<Vec<f64>> {
-                    let v: Option<Vec<f64>> = params.split(';').map(digecon_dataset::parse_decimal).collect();
+                    let v: Option<Vec<f64>> = params.split(';').map(digecon_core::parse_decimal).collect();
                     v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] > w[1]))
                 };
                 let method = match method.as_str() {
