@@ -661,6 +661,33 @@ fn constraints(t: &Table, catalog: &Catalog, errors: &mut Vec<Located>) -> Vec<C
     out
 }
 
+/// A task's or project's lead and co-operating units, resolved within its plan's region, and its
+/// `plan #number` checked unique.
+fn units_and_key(
+    row: &Row<'_>,
+    plan: Option<&Plan>,
+    number: Option<i64>,
+    units: &UnitResolver<'_>,
+    seen: &mut HashMap<String, u64>,
+    errors: &mut Vec<Located>,
+) -> (Vec<String>, Vec<String>) {
+    let lead = row.list("lead_units", errors);
+    let coop = row.list("coop_units", errors);
+    let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
+    if let Some(p) = plan {
+        if let Some(names) = &lead {
+            lead_codes = units.resolve(names, &p.region_code, row, "lead_units", errors);
+        }
+        if let Some(names) = &coop {
+            coop_codes = units.resolve(names, &p.region_code, row, "coop_units", errors);
+        }
+        if let Some(num) = number {
+            check_unique(seen, format!("{} #{num}", p.id), row, errors);
+        }
+    }
+    (lead_codes, coop_codes)
+}
+
 fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, errors: &mut Vec<Located>) -> Vec<Task> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
@@ -675,20 +702,7 @@ fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, erro
             ok
         });
         let text = row.required_text("text", errors);
-        let lead = row.list("lead_units", errors);
-        let coop = row.list("coop_units", errors);
-        let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
-        if let Some(p) = plan {
-            if let Some(names) = &lead {
-                lead_codes = units.resolve(names, &p.region_code, &row, "lead_units", errors);
-            }
-            if let Some(names) = &coop {
-                coop_codes = units.resolve(names, &p.region_code, &row, "coop_units", errors);
-            }
-            if let Some(num) = number {
-                check_unique(&mut seen, format!("{} #{num}", p.id), &row, errors);
-            }
-        }
+        let (lead_codes, coop_codes) = units_and_key(&row, plan, number, units, &mut seen, errors);
         if errors.len() > n {
             continue;
         }
@@ -715,20 +729,7 @@ fn projects(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, e
         let plan = plan_of(&row, plans, errors);
         let number = row.int("number", errors);
         let name = row.required_text("name", errors);
-        let lead = row.list("lead_units", errors);
-        let coop = row.list("coop_units", errors);
-        let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
-        if let Some(p) = plan {
-            if let Some(names) = &lead {
-                lead_codes = units.resolve(names, &p.region_code, &row, "lead_units", errors);
-            }
-            if let Some(names) = &coop {
-                coop_codes = units.resolve(names, &p.region_code, &row, "coop_units", errors);
-            }
-            if let Some(num) = number {
-                check_unique(&mut seen, format!("{} #{num}", p.id), &row, errors);
-            }
-        }
+        let (lead_codes, coop_codes) = units_and_key(&row, plan, number, units, &mut seen, errors);
         if errors.len() > n {
             continue;
         }
