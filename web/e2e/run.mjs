@@ -4,7 +4,7 @@
 //
 // Screenshots are kept in e2e/artifacts/ as test artifacts.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -282,6 +282,46 @@ test('two people edit one filing: the later save is refused with 已被他人修
   const eim = audit.filter((e) => e.indicator_code === 'EIM_REV_YTD').map((e) => [e.old_value, e.new_value])
   assert.deepEqual(eim, [[null, 123.45], [123.45, 130.5]])
   for (const p of [province, alice, bob]) await p.context().close()
+})
+
+test('报告中心: the white paper previews with its figures and values and downloads in every format; Ganzhou profile holds 365.02; a county is refused the white paper', async (demo) => {
+  const page = await signIn(demo, 'province')
+  await page.click('[data-test=menu-reports]')
+  await page.click('[data-test=report-preview-button]')
+  const frame = page.frameLocator('[data-test=report-preview]')
+  // Waits for the values themselves (generation takes a few seconds in a debug build).
+  await frame.locator('figcaption', { hasText: '图 7 ' }).waitFor({ timeout: 120000 })
+  const text = await frame.locator('body').textContent()
+  for (const v of ['11874', '14.4', '11133.17', '8798.52', '615.09', '473.47', '365.02', '表 1', '数据缺口', '附录 数据来源']) assert.ok(text.includes(v), `preview lacks ${v}`)
+  await page.screenshot({ path: join(artifacts, 'reports-whitepaper.png') })
+  const dir = mkdtempSync(join(tmpdir(), 'digecon-reports-'))
+  const magic = { html: '<!DOCTYPE html>', docx: 'PK', pdf: '%PDF-', xlsx: 'PK' }
+  for (const f of ['html', 'docx', 'pdf', 'xlsx']) {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 180000 }), page.click(`[data-test=report-download-${f}]`)])
+    assert.equal(download.suggestedFilename(), `whitepaper-2022.${f}`)
+    const path = join(dir, download.suggestedFilename())
+    await download.saveAs(path)
+    const bytes = readFileSync(path)
+    assert.ok(bytes.subarray(0, 16).toString('latin1').startsWith(magic[f]), `${f} is not a ${f} file`)
+    assert.ok(bytes.length > 10000, `${f}: ${bytes.length} bytes`)
+  }
+  rmSync(dir, { recursive: true, force: true })
+
+  await page.click('#tab-profile')
+  await chooseOption(page, 'report-region', '赣州市')
+  await page.click('[data-test=report-preview-button]')
+  await frame.locator('h1.title', { hasText: '赣州市数字经济发展概况' }).waitFor({ timeout: 120000 })
+  const profile = await frame.locator('body').textContent()
+  assert.ok(profile.includes('365.02') && profile.includes('梯队'), 'the profile holds 365.02 and the tier')
+  await page.screenshot({ path: join(artifacts, 'reports-profile-ganzhou.png') })
+
+  const county = await signIn(demo, 'zhanggong')
+  await county.click('[data-test=menu-reports]')
+  await county.click('[data-test=report-preview-button]')
+  await county.waitForSelector('[data-test=report-error]')
+  assert.match(await county.textContent('[data-test=report-error]'), /无权访问/)
+  await county.context().close()
+  await page.context().close()
 })
 
 const demo = await startDemo()

@@ -3,7 +3,7 @@ import { createI18n } from 'vue-i18n'
 
 const zh = {
   app: { title: '数字经济发展监测平台', logout: '退出', lang: 'English' },
-  menu: { dashboard: '驾驶舱', explorer: '指标查询', filing: '数据填报', targets: '目标进度', evaluation: '综合评价', tasks: '任务与项目', system: '系统管理' },
+  menu: { dashboard: '驾驶舱', explorer: '指标查询', filing: '数据填报', targets: '目标进度', evaluation: '综合评价', tasks: '任务与项目', reports: '报告中心', system: '系统管理' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败' },
   common: { year: '年份', indicator: '指标', region: '地区', period: '期间', value: '数值', unit: '单位', status: '状态', source: '来源', noData: '暂无数据', download: '下载', plan: '规划', all: '全部', synthetic: '合成数据', query: '查询' },
   dashboard: {
@@ -23,6 +23,12 @@ const zh = {
   },
   status: { achieved: '已实现', on_track: '正常推进', at_risk: '存在风险', off_track: '滞后', no_data: '无数据' },
   tasks: { bulletin: '季度通报', keyProjects: '重点项目调度', keyProjectsNote: '截至 {month}：年度计划投资与累计完成投资（亿元），完成率与序时进度之差（百分点）；均为合成演示数据。', planned: '年度计划(亿元)', ytd: '累计完成(亿元)', completion: '完成率', gap: '较序时(百分点)', why: '滞后原因', colour: { green: '绿：按序时推进', yellow: '黄：曾滞后已追上', red: '红：滞后', grey: '灰：未报告' }, tasks: '任务', projects: '工程', number: '序号', section: '专项', text: '任务内容', lead: '牵头单位', coop: '配合单位', name: '工程名称', category: '类别', milestones: '节点目标' },
+  reports: {
+    intro: '由数据库按模板生成：年度白皮书（总体情况、各设区市、数字产业化等，图表与表格）和一地一档（设区市、县的主要指标、评价、目标进展）。每个数字均注明来源，合成数据均有标记。',
+    whitepaper: '年度白皮书', profile: '一地一档', preview: '预览', pickRegion: '选择地区', cities: '设区市', counties: '县（市、区）',
+    note: '预览为 HTML；DOCX 可在 Word/WPS 中编辑，PDF 为 A4 排版（含目录与页码），XLSX 每个图表一张工作表。生成 PDF、DOCX 需数秒。',
+    empty: '选择报告后点击“预览”',
+  },
   evaluation: {
     scope: '评价对象', city: '设区市', county: '县（市、区）', score: '得分', tier: '梯队', tierN: '第{n}梯队', change: '进位', interval: '排名区间',
     strengths: '优势维度', weaknesses: '短板维度', synthetic: '合成/指标', ranking: '{year} 年综合评价排名', map: '综合得分分布',
@@ -35,7 +41,7 @@ const zh = {
 
 const en = {
   app: { title: 'Digital Economy Monitoring Platform', logout: 'Sign out', lang: '中文' },
-  menu: { dashboard: 'Dashboard', explorer: 'Indicators', filing: 'Filing', targets: 'Targets', evaluation: 'Evaluation', tasks: 'Tasks & projects', system: 'System' },
+  menu: { dashboard: 'Dashboard', explorer: 'Indicators', filing: 'Filing', targets: 'Targets', evaluation: 'Evaluation', tasks: 'Tasks & projects', reports: 'Reports', system: 'System' },
   login: { title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', failed: 'Sign-in failed' },
   common: { year: 'Year', indicator: 'Indicator', region: 'Region', period: 'Period', value: 'Value', unit: 'Unit', status: 'Status', source: 'Source', noData: 'No data', download: 'Download', plan: 'Plan', all: 'All', synthetic: 'synthetic', query: 'Query' },
   dashboard: {
@@ -55,6 +61,12 @@ const en = {
   },
   status: { achieved: 'achieved', on_track: 'on track', at_risk: 'at risk', off_track: 'off track', no_data: 'no data' },
   tasks: { bulletin: 'Quarterly bulletin', keyProjects: 'Key projects', keyProjectsNote: 'As of {month}: annual planned and completed investment (亿元), completion and gap to 序时进度 (pp); synthetic demo data.', planned: 'Planned (亿元)', ytd: 'Completed (亿元)', completion: 'Completion', gap: 'vs 序时 (pp)', why: 'Why late', colour: { green: 'green: on schedule', yellow: 'yellow: caught up', red: 'red: late', grey: 'grey: no report' }, tasks: 'Tasks', projects: 'Projects', number: 'No.', section: 'Special project', text: 'Task', lead: 'Lead', coop: 'Co-operating', name: 'Project', category: 'Category', milestones: 'Milestones' },
+  reports: {
+    intro: 'Generated from the database with a template: the annual white paper (overview, cities, digital industries … with figures and tables) and profiles of cities and counties (headline indicators, evaluation, target progress). Every number names its source; synthetic values are marked.',
+    whitepaper: 'Annual white paper', profile: 'Profile', preview: 'Preview', pickRegion: 'Choose a region', cities: 'Cities', counties: 'Counties',
+    note: 'The preview is HTML; DOCX edits in Word/WPS, PDF is laid out on A4 with contents and page numbers, XLSX holds one sheet per figure and table. PDF and DOCX take a few seconds.',
+    empty: 'Choose a report and press Preview',
+  },
   evaluation: {
     scope: 'Regions', city: 'Cities', county: 'Counties', score: 'Score', tier: 'Tier', tierN: 'Tier {n}', change: 'Rank change', interval: 'Rank range',
     strengths: 'Strengths', weaknesses: 'Weaknesses', synthetic: 'Synthetic/inputs', ranking: 'Evaluation ranking, {year}', map: 'Composite score by city',

@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router'
-import { me, loadMe, setUnauthenticatedHandler } from './api.js'
+import { me, loadMe, setUnauthenticatedHandler } from './api'
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true } },
@@ -10,6 +10,7 @@ const routes = [
   { path: '/targets', component: () => import('./views/Targets.vue') },
   { path: '/evaluation', component: () => import('./views/Evaluation.vue') },
   { path: '/tasks', component: () => import('./views/Tasks.vue') },
+  { path: '/reports', component: () => import('./views/Reports.vue') },
   { path: '/system', component: () => import('./views/System.vue') },
 ]
 

@@ -41,6 +41,11 @@ pub enum AppError {
     Collect(#[from] CollectError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something the machine lacks (fonts for a PDF), not the request's fault.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Report(#[from] digecon_report::ReportError),
 }
 
 fn invalid_text(v: &[Invalid]) -> String {

@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod filing;
 pub mod ledger;
 pub mod progress;
+pub mod report;
 pub mod users;
 
 pub use error::{AppError, Invalid};

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::form::Filer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FilingState {
     /// 草稿: being filled in.
@@ -91,6 +92,7 @@ impl FromStr for FilingState {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Enter or change values (web entry or import).

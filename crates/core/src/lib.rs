@@ -41,8 +41,22 @@ macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident, $field:literal, $field_en:literal { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant),+ }
+        // In JSON as in CSV files and the database: the stored text.
+        pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
+
+        // By hand: utoipa's derive does not see a `rename` given by a macro argument.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(concat!($field, " / ", $field_en)))
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -146,8 +160,12 @@ vocabulary! {
 
 /// 预期性 (indicative) or 约束性 (binding): binding targets are judged more strictly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Attribute {
+    // As printed in the plans (and shown by the API).
+    #[serde(rename = "预期性")]
     Expected,
+    #[serde(rename = "约束性")]
     Binding,
 }
 
@@ -179,12 +197,14 @@ impl FromStr for Attribute {
 /// Where a number comes from. For published figures, the document file and the phrase it was
 /// copied from; for filed data, `filing:<id>`; for imports, the file name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Source {
     pub doc: String,
     pub quote: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     /// GB/T 2260 code (`360700`), or `<parent>Z<nn>` for zones.
     pub code: String,
@@ -195,6 +215,7 @@ pub struct Region {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Department {
     /// `<region code>-<slug>`, e.g. `360000-drc`.
     pub code: String,
@@ -208,6 +229,7 @@ pub struct Department {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     /// Stable `UPPER_SNAKE` code, one per concept across documents and regions.
     pub code: String,
@@ -223,6 +245,7 @@ pub struct Indicator {
     pub definition: String,
     pub source_department: String,
     /// For derived indicators: how to compute the value from others.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "CORE_VA / GDP * 100"))]
     pub formula: Option<Formula>,
 }
 
@@ -247,9 +270,11 @@ pub fn is_indicator_code(code: &str) -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Observation {
     pub region_code: String,
     pub indicator_code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2022-Q1"))]
     pub period: Period,
     pub value: f64,
     pub status: ObservationStatus,
@@ -277,6 +302,7 @@ impl Observation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub id: String,
     pub name_zh: String,
@@ -294,6 +320,7 @@ pub struct Plan {
 /// A quantified target of a plan. The texts are kept exactly as printed; their parsed meaning is
 /// the targets capability's business.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     pub plan_id: String,
     pub region_code: String,
@@ -314,9 +341,11 @@ pub struct Target {
 
 /// A documented bound or rank that is not a value ("南昌、吉安超 400 亿元").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Constraint {
     pub region_code: String,
     pub indicator_code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2022"))]
     pub period: Period,
     pub relation: Relation,
     pub value: f64,
@@ -337,6 +366,7 @@ impl Constraint {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub plan_id: String,
     pub number: u32,
@@ -351,6 +381,7 @@ pub struct Task {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
     pub year: i32,
     pub text: String,
@@ -358,6 +389,7 @@ pub struct Milestone {
 
 /// An engineering project of a plan (004 Annex 1), tracked like a task with milestones.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Project {
     pub plan_id: String,
     pub number: u32,

@@ -81,6 +81,7 @@ impl RegionTree {
 
 /// Roles of the platform (PRODUCT.md, "Users and their jobs").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// System administration: users, dictionaries; sees everything.

@@ -21,7 +21,8 @@ pub enum AggMethod {
     /// missing; here missing values are dropped as in the other means).
     GenMean(f64),
     /// Σⱼ sign(oᵢⱼ − ½), oᵢⱼ = weight share of children where i beats j plus half the share of
-    /// ties (comparisons with a missing value dropped).
+    /// ties, computed as COINr's `a_copeland` does (missing values and rounding: the `copeland`
+    /// function of this module).
     Copeland,
 }
 
@@ -189,7 +190,7 @@ pub(crate) fn aggregate_levels_cached(
             let (before, rest) = scores.split_at_mut(p * n);
             let out = &mut rest[..n];
             if method == AggMethod::Copeland {
-                copeland(kids, weights, before, n, out);
+                copeland(fw, p, kids, weights, before, n, out)?;
             } else {
                 mean_into(fw, p, kids, weights, method, spec.zeros, units, before, n, out, scratch, logs)?;
             }
@@ -352,37 +353,96 @@ fn mean_into(
     Ok(())
 }
 
-/// Copeland: oᵢⱼ − ½ has the sign of (beat − lose − missing) where each term sums the weights
-/// of the children in that state; comparing sums of raw weights keeps exact ties exact.
-/// A unit without any child value is missing and takes no part in the comparisons.
-fn copeland(kids: &[usize], weights: &[f64], lower: &[f64], n: usize, out: &mut [f64]) {
-    let has: Vec<bool> = (0..n).map(|u| kids.iter().any(|&c| !lower[c * n + u].is_nan())).collect();
-    for i in 0..n {
-        if !has[i] {
-            out[i] = f64::NAN;
-            continue;
-        }
-        let mut score = 0.0;
-        for j in 0..n {
-            if j == i || !has[j] {
-                continue;
+/// The sum of `values` rounded once to the nearest double (Shewchuk's exact partials, then a
+/// correctly rounded total). R's `sum()` accumulates in long double and rounds at the end, which
+/// gives this same double whenever the 64-bit accumulation is exact — always so for a few
+/// weights of similar size, as in an outranking matrix. `partials` is scratch space.
+pub(crate) fn rounded_sum(partials: &mut Vec<f64>, values: impl IntoIterator<Item = f64>) -> f64 {
+    partials.clear();
+    for mut x in values {
+        // Invariant: `partials` are non-overlapping, increasing in magnitude, and sum exactly
+        // to the values seen so far.
+        let mut kept = 0;
+        for j in 0..partials.len() {
+            let mut y = partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
             }
-            let mut d = 0.0;
-            for &c in kids {
-                let (a, b) = (lower[c * n + i], lower[c * n + j]);
-                let w = weights[c];
-                if a.is_nan() || b.is_nan() {
-                    d -= w;
-                } else if a > b {
-                    d += w;
-                } else if a < b {
-                    d -= w;
-                }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[kept] = lo;
+                kept += 1;
             }
-            score += if d > 0.0 { 1.0 } else if d < 0.0 { -1.0 } else { 0.0 };
+            x = hi;
         }
-        out[i] = score;
+        partials.truncate(kept);
+        partials.push(x);
     }
+    // Add the partials from the largest down until one addition is inexact; then fix a tie that
+    // round-half-even would have broken the wrong way because of the partials still below.
+    let Some(mut k) = partials.len().checked_sub(1) else { return 0.0 };
+    let mut hi = partials[k];
+    let mut lo = 0.0;
+    while k > 0 {
+        let x = hi;
+        k -= 1;
+        let y = partials[k];
+        hi = x + y;
+        lo = y - (hi - x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    if k > 0 && ((lo < 0.0 && partials[k - 1] < 0.0) || (lo > 0.0 && partials[k - 1] > 0.0)) {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
+        }
+    }
+    hi
+}
+
+/// Copeland scores the way COINr's `a_copeland` computes them from its `outrankMatrix`, double
+/// for double:
+///
+/// - the children's weights are divided by their sum (one rounded sum);
+/// - for each pair of units i before j (in dataset order, COINr's `uCode` order),
+///   oᵢⱼ = Σ w (children where i > j) + ½ Σ w (children where i = j), each Σ rounded once and
+///   the addition in doubles; a child missing for either unit adds nothing;
+/// - oⱼᵢ = 1 − oᵢⱼ (in doubles). So the weight of the children with a missing value counts for
+///   the later unit of the pair, and an exact tie whose sums round below ½ costs the earlier
+///   unit a point while the later one gets 0 (e.g. seven equal weights, one win, five ties);
+/// - unit i scores Σⱼ sign(oᵢⱼ − ½).
+///
+/// A unit without any child value takes part like the others (it loses to every later unit and
+/// beats every earlier one), as in COINr; `dat_thresh` can make its own score missing.
+fn copeland(fw: &Framework, p: usize, kids: &[usize], weights: &[f64], lower: &[f64], n: usize, out: &mut [f64]) -> Result<()> {
+    let mut partials = Vec::with_capacity(kids.len());
+    let total = rounded_sum(&mut partials, kids.iter().map(|&c| weights[c]));
+    if !(total > 0.0 && total.is_finite()) {
+        return Err(IndexError::step(
+            "aggregate",
+            format!("`{}` 的下级权重之和须为正 / the weights of the children of `{}` must have a positive sum (Copeland)", fw.nodes()[p].code, fw.nodes()[p].code),
+        ));
+    }
+    let w: Vec<f64> = kids.iter().map(|&c| weights[c] / total).collect();
+    out.fill(0.0);
+    let sign = |o: f64| if o > 0.5 { 1.0 } else if o < 0.5 { -1.0 } else { 0.0 };
+    for i in 0..n {
+        for j in i + 1..n {
+            let cmp = |want: std::cmp::Ordering| {
+                kids.iter().zip(&w).filter_map(move |(&c, &wc)| (lower[c * n + i].partial_cmp(&lower[c * n + j]) == Some(want)).then_some(wc))
+            };
+            let beat = rounded_sum(&mut partials, cmp(std::cmp::Ordering::Greater));
+            let tie = rounded_sum(&mut partials, cmp(std::cmp::Ordering::Equal));
+            let o_ij = beat + tie / 2.0;
+            out[i] += sign(o_ij);
+            out[j] += sign(1.0 - o_ij);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -474,28 +534,97 @@ mod tests {
     fn copeland_counts_pairwise_wins() {
         let sp = AggregateSpec { methods: vec![AggMethod::Copeland, AggMethod::AMean], zeros: ZeroPolicy::Error, dat_thresh: None };
         let s = agg(&sp, DATA).unwrap();
-        // P (a w 1, b w 3): U1 vs U2: a 2<8 lose 1, b 4>2 beat 3 → d = 2 > 0 → +1
-        // U1 vs U3: a missing for U3 (−1), b 4<6 (−3) → −1.   U1: 0
-        // U2 vs U1: −1. U2 vs U3: a NA (−1), b 2<6 (−3) → −1.  U2: −2
-        // U3 vs U1: a NA (−1), b 6>4 (+3) → +1; U3 vs U2: −1 + 3 → +1.  U3: 2
+        // P (a w 1, b w 3 → shares ¼, ¾): U1 (2, 4), U2 (8, 2), U3 (–, 6).
+        // o₁₂ = ¾ (b) → U1 +1, U2 −1.  o₁₃ = 0 (a missing, b 4 < 6) → U1 −1, U3 +1.
+        // o₂₃ = 0 (a missing, b 2 < 6) → U2 −1, U3 +1.  Scores 0, −2, 2.
         close(s[9], 0.0);
         close(s[10], -2.0);
         close(s[11], 2.0);
     }
 
-    #[test]
-    fn copeland_ties_are_exact() {
-        // Weights 1 and 1 under P with a beat and a loss: d = 0 exactly → 0 points.
-        let f = Framework::new(vec![
-            NodeSpec::indicator("a", "P", 1, 1.0),
-            NodeSpec::indicator("b", "P", 1, 1.0),
-            NodeSpec::aggregate("P", 2, None, 1.0),
-        ])
-        .unwrap();
-        let units = vec!["X".to_string(), "Y".to_string()];
-        let mut s = vec![1.0, 2.0, 2.0, 1.0, NA, NA];
+    /// Copeland under one parent P over `cols` (indicator-major, one value per unit), with
+    /// `weights` for the indicators.
+    fn copeland1(weights: &[f64], cols: &[&[f64]]) -> Vec<f64> {
+        let n = cols[0].len();
+        let mut specs: Vec<NodeSpec> = weights.iter().enumerate().map(|(k, &w)| NodeSpec::indicator(&format!("i{k}"), "P", 1, w)).collect();
+        specs.push(NodeSpec::aggregate("P", 2, None, 1.0));
+        let f = Framework::new(specs).unwrap();
+        let units: Vec<String> = (0..n).map(|u| format!("U{u}")).collect();
+        let mut s: Vec<f64> = cols.iter().flat_map(|c| c.iter().copied()).collect();
+        s.extend(std::iter::repeat_n(NA, n));
         aggregate_levels(&f, &f.weights(), &AggregateSpec::uniform(AggMethod::Copeland), &units, &mut s, 2, &mut Scratch::default()).unwrap();
-        assert_eq!(&s[4..], &[0.0, 0.0]);
+        s[weights.len() * n..].to_vec()
+    }
+
+    #[test]
+    fn copeland_ties_count_half() {
+        // Weights 1 and 1, a beat and a loss: o = ½ exactly → 0 points each.
+        assert_eq!(copeland1(&[1.0, 1.0], &[&[1.0, 2.0], &[2.0, 1.0]]), [0.0, 0.0]);
+        // Weights 1, 1, 1: X beats Y on a, ties on b, loses on c: o = ⅓ + ⅙, which rounds to ½
+        // in doubles → 0 each. Weights 1, 2, 1: o = ¼ + ½·½ = ½ → 0 each.
+        let cols: [&[f64]; 3] = [&[2.0, 1.0], &[5.0, 5.0], &[1.0, 2.0]];
+        assert_eq!(copeland1(&[1.0, 1.0, 1.0], &cols), [0.0, 0.0]);
+        assert_eq!(copeland1(&[1.0, 2.0, 1.0], &cols), [0.0, 0.0]);
+        // Weights 1, 3, 1: o = ⅕ + ½·⅗ = ½ → 0; weights 2, 1, 1: o = ½ + ⅛ > ½ → X +1, Y −1.
+        assert_eq!(copeland1(&[1.0, 3.0, 1.0], &cols), [0.0, 0.0]);
+        assert_eq!(copeland1(&[2.0, 1.0, 1.0], &cols), [1.0, -1.0]);
+    }
+
+    #[test]
+    fn copeland_weights_decide() {
+        // X beats Y on a, loses on b: the heavier child wins the pair.
+        let cols: [&[f64]; 2] = [&[2.0, 1.0], &[1.0, 2.0]];
+        assert_eq!(copeland1(&[3.0, 1.0], &cols), [1.0, -1.0]);
+        assert_eq!(copeland1(&[1.0, 3.0], &cols), [-1.0, 1.0]);
+        // Three units, equal weights, a clear order on both children: 2, 0, −2.
+        assert_eq!(copeland1(&[1.0, 1.0], &[&[3.0, 2.0, 1.0], &[30.0, 20.0, 10.0]]), [2.0, 0.0, -2.0]);
+    }
+
+    #[test]
+    fn copeland_missing_values_count_for_the_later_unit() {
+        // Weights 1 and 3 (shares ¼, ¾). X = (2, –), Y = (1, 5): o_XY = ¼ (a only; b missing adds
+        // nothing) → X −1; o_YX = 1 − ¼ = ¾ → Y +1.
+        assert_eq!(copeland1(&[1.0, 3.0], &[&[2.0, 1.0], &[NA, 5.0]]), [-1.0, 1.0]);
+        // Same two units in the other order: Y = (1, 5) first, X = (2, –) second.
+        // o_YX = 0 (a 1 < 2, b missing) → Y −1; o_XY = 1 → X +1.
+        assert_eq!(copeland1(&[1.0, 3.0], &[&[1.0, 2.0], &[5.0, NA]]), [-1.0, 1.0]);
+        // A unit with no value at all is still scored: it loses to later units and beats
+        // earlier ones (o = 0 before, 1 − 0 after). Z = (–, –) in the middle of X and Y.
+        assert_eq!(copeland1(&[1.0, 1.0], &[&[2.0, NA, 1.0], &[2.0, NA, 1.0]]), [0.0, 0.0, 0.0]);
+        // X vs Z: o = 0 → X −1, Z +1; X vs Y: X +1; Z vs Y: o = 0 → Z −1, Y +1; Y: −1 + 1 = 0.
+    }
+
+    #[test]
+    fn copeland_rounding_is_that_of_coinr() {
+        // Seven equal weights (each 1/7 in doubles). X beats Y on one child, ties on five, loses
+        // on one: exactly ½, but fl(1/7) + fl(5·fl(1/7))/2 = 0.49999999999999994 < ½, so X gets
+        // −1, while o_YX = 1 − 0.49999999999999994 rounds to ½ → Y gets 0 (COINr's matrix).
+        let x = [3.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        let y = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0];
+        let cols: Vec<[f64; 2]> = x.iter().zip(&y).map(|(&a, &b)| [a, b]).collect();
+        let refs: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
+        let w = 1.0 / 7.0;
+        assert_eq!(w + (5.0 * w) / 2.0, 0.49999999999999994);
+        assert_eq!(1.0 - 0.49999999999999994, 0.5);
+        assert_eq!(copeland1(&[1.0; 7], &refs), [-1.0, 0.0]);
+        // Swapping the two units moves the lost point to the other unit.
+        let cols: Vec<[f64; 2]> = x.iter().zip(&y).map(|(&a, &b)| [b, a]).collect();
+        let refs: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
+        assert_eq!(copeland1(&[1.0; 7], &refs), [-1.0, 0.0]);
+    }
+
+    #[test]
+    fn rounded_sum_is_exact_then_rounded_once() {
+        let mut p = Vec::new();
+        assert_eq!(rounded_sum(&mut p, []), 0.0);
+        assert_eq!(rounded_sum(&mut p, [0.1, 0.2, 0.3]), 0.6);
+        assert_eq!(rounded_sum(&mut p, [1e16, 1.0, -1e16]), 1.0);
+        // 1 + 2⁻⁵³ + 2⁻¹⁰⁰: a double-only sum drops both small terms; the exact sum is just above
+        // the half-way point, so it rounds up.
+        assert_eq!(rounded_sum(&mut p, [1.0, 2f64.powi(-53), 2f64.powi(-100)]), 1.0 + f64::EPSILON);
+        assert_eq!(rounded_sum(&mut p, [1.0, 2f64.powi(-53)]), 1.0);
+        let w = 1.0 / 7.0;
+        assert_eq!(rounded_sum(&mut p, [w; 5]), 5.0 * w);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Builds composite indicators the way the JRC's COINr does, and gives the same numbers: on
 //! COINr's ASEM example, minmax [0, 100] then the arithmetic mean reproduces COINr's
-//! `Aggregated` dataset to 1e-9 relative with identical ranks (`tests/coinr_asem.rs`). Pure
+//! `Aggregated` dataset to 1e-9 relative with identical ranks (`tests/coinr_asem.rs`). Treat
+//! follows COINr's `winsorise` loop (its point budget included) and Copeland its
+//! `a_copeland`/`outrankMatrix` (missing values, ties and rounding included). Pure
 //! library: parsers take `impl Read`/`&str`, writers take `impl Write`; no files, no clock.
 //!
 //! ## Model
@@ -34,7 +36,8 @@
 //! - Parameters in indicator units (goalposts, targets, scaled bounds) are never negated by the
 //!   direction: direction decides which end is best.
 //! - The generalised mean drops missing values like the other means (COINr returns NA).
-//! - Copeland: a unit without any child value is missing and not compared.
+//! - `dat_thresh` also applies to Copeland scores (COINr ignores it when `by_df = TRUE`); without
+//!   it a unit with no child value is scored as COINr scores it.
 //!
 //! ## Uncertainty and sensitivity ([`sensitivity`])
 //!

@@ -1,5 +1,20 @@
 //! Outlier treatment (COINr `Treat` defaults): the skew/kurtosis test, the winsorisation loop,
 //! then a log transform of the original data for columns that still fail.
+//!
+//! Per column, as COINr's `Treat` with `winsorise`, `log_CT` and `check_SkewKurt` does it:
+//!
+//! 1. The column passes if |skew| < `skew` or kurtosis < `kurtosis` (type-2 G1/G2, missing
+//!    values dropped). A passing column is left as it is; one whose test has no value (fewer than
+//!    3 or 4 values, or all equal) too ([`TreatStatus::Untested`]).
+//! 2. While it fails and the budget is below `winmax`: if skew ≥ 0 every point equal to the
+//!    maximum is set to the largest value below it, otherwise every point equal to the minimum
+//!    to the smallest value above it; then the test is run again. The budget is the number of
+//!    points the latest upper-tail step moved plus the number the latest lower-tail step moved —
+//!    not a running total: a point moved once joins the next tie and is moved again with it, so
+//!    on one tail the budget is the number of distinct points winsorised so far.
+//! 3. If the winsorised column passes, it is kept. Otherwise the **original** column (not the
+//!    winsorised one) gets the fallback: `log(x − min + 0.01·(max − min))` (`log_CT`), with no
+//!    further test.
 
 use crate::data::{Dataset, UnitData};
 use crate::error::{IndexError, Result};
@@ -41,8 +56,10 @@ impl Default for TreatSpec {
 pub enum TreatStatus {
     /// Passed the test as it was.
     Passed,
-    /// Winsorised: the number of values changed (the loop's budget `winmax` counts every
-    /// point moved at every step, so a point moved twice counts twice there).
+    /// Winsorised: the number of values changed. The loop's budget `winmax` is COINr's count:
+    /// the points moved by the latest step at the upper tail plus those moved by the latest step
+    /// at the lower tail (a moved point joins the next tie, so on one tail this is the number of
+    /// distinct points winsorised; tied points count once each).
     Winsorised { points: usize },
     /// Still failing after winsorising; the original column was log-transformed.
     Log { fallback: LogFallback },
@@ -64,6 +81,9 @@ pub struct TreatedColumn {
     pub kurtosis_after: Option<f64>,
     /// Changed values: unit index, old value, new value.
     pub changes: Vec<(usize, f64, f64)>,
+    /// The winsorisation budget spent when the loop stopped (COINr's `nwin`: points moved by the
+    /// latest upper-tail step plus those moved by the latest lower-tail step); 0 if not winsorised.
+    pub budget_used: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,6 +124,7 @@ pub fn treat_column(code: &str, x: &[f64], spec: &TreatSpec) -> Result<(Vec<f64>
         skew_after: s0,
         kurtosis_after: k0,
         changes: vec![],
+        budget_used: 0,
     };
     match passes(s0, k0, spec) {
         Some(true) => return Ok((x.to_vec(), col)),
@@ -116,12 +137,15 @@ pub fn treat_column(code: &str, x: &[f64], spec: &TreatSpec) -> Result<(Vec<f64>
         Some(false) => {}
     }
     let mut y = x.to_vec();
-    let mut count = 0usize;
     let (mut s, mut k) = (s0, k0);
-    // Winsorise one extreme at a time (all points tied at it together) until the column passes
-    // or `winmax` points have been changed.
-    while passes(s, k, spec) == Some(false) && count < spec.winmax {
-        let high = s.unwrap_or(0.0) >= 0.0;
+    // COINr's budget: the points at the extreme moved by the latest step on the upper tail plus
+    // those moved by the latest step on the lower tail. A point moved again joins the next tie,
+    // so on one tail this is the number of distinct points winsorised so far (1, 2, 3, … for
+    // 1, 2, 3, … steps without original ties), not a running total of moves.
+    let (mut last_hi, mut last_lo) = (0usize, 0usize);
+    while passes(s, k, spec) == Some(false) && last_hi + last_lo < spec.winmax {
+        // `passes` gave Some(false), so the skew has a value; its sign picks the tail.
+        let high = s.is_some_and(|v| v >= 0.0);
         let (lo, hi) = stats::min_max(&y).expect("a failing column has values");
         let extreme = if high { hi } else { lo };
         let next = if high {
@@ -130,26 +154,46 @@ pub fn treat_column(code: &str, x: &[f64], spec: &TreatSpec) -> Result<(Vec<f64>
             stats::present(&y).filter(|&v| v > extreme).fold(f64::INFINITY, f64::min)
         };
         if !next.is_finite() {
+            // Every value sits at the extreme: the column is constant and cannot fail the test.
             break;
         }
+        let mut moved = 0usize;
         for v in y.iter_mut() {
             if *v == extreme {
                 *v = next;
-                count += 1;
+                moved += 1;
             }
+        }
+        if high {
+            last_hi = moved;
+        } else {
+            last_lo = moved;
         }
         (s, k) = stats::skew_kurt(&y);
     }
-    if passes(s, k, spec) == Some(true) {
-        for (r, (&a, &b)) in x.iter().zip(&y).enumerate() {
-            if a != b && !a.is_nan() {
-                col.changes.push((r, a, b));
+    col.budget_used = last_hi + last_lo;
+    match passes(s, k, spec) {
+        Some(true) => {
+            for (r, (&a, &b)) in x.iter().zip(&y).enumerate() {
+                if a != b && !a.is_nan() {
+                    col.changes.push((r, a, b));
+                }
             }
+            col.status = TreatStatus::Winsorised { points: col.changes.len() };
+            col.skew_after = s;
+            col.kurtosis_after = k;
+            return Ok((y, col));
         }
-        col.status = TreatStatus::Winsorised { points: col.changes.len() };
-        col.skew_after = s;
-        col.kurtosis_after = k;
-        return Ok((y, col));
+        None => {
+            // The test has no value after winsorising (the column became constant). COINr returns
+            // the column untreated when the budget is spent, and stops with an error otherwise
+            // (`while (NA)`); here it is returned untreated and reported either way.
+            col.status = TreatStatus::Untested {
+                reason: "winsorising left skew or kurtosis undefined; column left as it was / 缩尾后偏度/峰度无值, 保持原值".into(),
+            };
+            return Ok((x.to_vec(), col));
+        }
+        Some(false) => {}
     }
     if spec.fallback == LogFallback::None {
         col.status = TreatStatus::Failing;
@@ -157,7 +201,8 @@ pub fn treat_column(code: &str, x: &[f64], spec: &TreatSpec) -> Result<(Vec<f64>
     }
     let (lo, hi) = stats::min_max(x).expect("a failing column has values");
     let a = 0.01 * (hi - lo);
-    let negative = spec.fallback == LogFallback::LogCtPlus && s0.unwrap_or(0.0) < 0.0;
+    // COINr's log_CT_plus takes the log_CT branch only for a skew above zero.
+    let negative = spec.fallback == LogFallback::LogCtPlus && !s0.is_some_and(|v| v > 0.0);
     let z: Vec<f64> = x
         .iter()
         .map(|&v| if v.is_nan() { v } else if negative { -(hi + a - v).ln() } else { (v - lo + a).ln() })
@@ -196,6 +241,7 @@ pub fn treat(ds: &Dataset, _data: &UnitData, spec: &TreatSpec) -> Result<(Datase
                 skew_after: s,
                 kurtosis_after: k,
                 changes: vec![],
+                budget_used: 0,
             });
             continue;
         }
@@ -298,6 +344,98 @@ mod tests {
         // −log(max + 0.01·799 − x) = −log(6.99 − x)
         assert!((y[0] + 7.99f64.ln()).abs() < 1e-12);
         assert!((y[23] + 806.99f64.ln()).abs() < 1e-12);
+    }
+
+    /// `i % 7` for i = 1…30 (values 0…6), then 30, 40, 50, 60.
+    fn four_steps() -> Vec<f64> {
+        let mut x: Vec<f64> = (1..=30).map(|i| f64::from(i % 7)).collect();
+        x.extend([30.0, 40.0, 50.0, 60.0]);
+        x
+    }
+
+    #[test]
+    fn budget_counts_distinct_points_not_moves() {
+        // Hand-checked with the type-2 formulas: 60 → 50 (skew 2.59, kurt 5.59, fails), both 50 →
+        // 40 (2.43, 4.56, fails), the three 40 → 30 (2.28, 3.82, fails), the four 30 → 6 (−0.07,
+        // −1.40, passes). COINr's budget after each step is 1, 2, 3, 4 (< 5 each time), so the
+        // fourth step runs; a running total of moves (1, 3, 6) would stop after the third and
+        // log-transform the column.
+        let x = four_steps();
+        let (y, c) = treat_column("x", &x, &TreatSpec::default()).unwrap();
+        assert_eq!(c.status, TreatStatus::Winsorised { points: 4 });
+        assert_eq!(c.budget_used, 4);
+        assert_eq!(&y[30..], &[6.0, 6.0, 6.0, 6.0]);
+        assert_eq!(&y[..30], &x[..30]);
+        assert!((c.skew_after.unwrap() - -0.0701).abs() < 1e-4, "{:?}", c.skew_after);
+        // winmax 4: still four steps (the budget is 3 before the fourth).
+        let spec = TreatSpec { winmax: 4, ..Default::default() };
+        assert_eq!(treat_column("x", &x, &spec).unwrap().1.status, TreatStatus::Winsorised { points: 4 });
+        // winmax 3: the budget reaches 3 after the third step while it still fails → log_CT of the
+        // original: log(x − 0 + 0.01·60) = log(x + 0.6).
+        let spec = TreatSpec { winmax: 3, ..Default::default() };
+        let (y, c) = treat_column("x", &x, &spec).unwrap();
+        assert_eq!(c.status, TreatStatus::Log { fallback: LogFallback::LogCt });
+        assert_eq!(c.budget_used, 3);
+        assert!((y[33] - 60.6f64.ln()).abs() < 1e-12);
+        assert!((y[6] - 0.6f64.ln()).abs() < 1e-12); // 7 % 7 = 0
+    }
+
+    #[test]
+    fn the_tail_follows_the_sign_of_skew_at_every_step() {
+        // 10…14 six times, then −20, 0, 60: skew +; 60 → 14 (upper, 1 point) leaves skew −4.45;
+        // then the lower tail: −20 → 0 (1 point; skew −2.69, kurt 8.03, fails), then both 0 → 10
+        // (2 points), which passes (skew 0.05). Budget: upper 1 + lower 2 = 3.
+        let mut x: Vec<f64> = (0..30).map(|i| 10.0 + f64::from(i % 5)).collect();
+        x.extend([-20.0, 0.0, 60.0]);
+        assert!(stats::skew_kurt(&x).0.unwrap() > 0.0);
+        let (y, c) = treat_column("x", &x, &TreatSpec::default()).unwrap();
+        assert_eq!(c.status, TreatStatus::Winsorised { points: 3 });
+        assert_eq!(c.budget_used, 3);
+        assert_eq!(&y[30..], &[10.0, 10.0, 14.0]);
+        // winmax 2: the budget is 1 + 1 = 2 after the second step, which still fails → log.
+        let spec = TreatSpec { winmax: 2, ..Default::default() };
+        let (_, c) = treat_column("x", &x, &spec).unwrap();
+        assert_eq!((c.status, c.budget_used), (TreatStatus::Log { fallback: LogFallback::LogCt }, 2));
+    }
+
+    #[test]
+    fn coinr_test_suite_cases() {
+        // COINr's tests/testthat/test-treat.R: c(1:10, 100) with winmax 5 → 100 becomes 10 and
+        // passes; c(1:20, 100, 200) with winmax 1 still fails after winsorising.
+        let mut x: Vec<f64> = (1..=10).map(f64::from).collect();
+        x.push(100.0);
+        let (y, c) = treat_column("x", &x, &TreatSpec::default()).unwrap();
+        assert_eq!(y[10], 10.0);
+        assert_eq!(&y[..10], &x[..10]);
+        assert_eq!(c.status, TreatStatus::Winsorised { points: 1 });
+        let mut x: Vec<f64> = (1..=20).map(f64::from).collect();
+        x.extend([100.0, 200.0]);
+        let spec = TreatSpec { winmax: 1, fallback: LogFallback::None, ..Default::default() };
+        let (y, c) = treat_column("x", &x, &spec).unwrap();
+        assert_eq!((y, c.status), (x, TreatStatus::Failing));
+    }
+
+    #[test]
+    fn missing_values_stay_missing_and_are_not_counted() {
+        let mut x = four_steps();
+        x.insert(3, f64::NAN);
+        x.push(f64::NAN);
+        let (y, c) = treat_column("x", &x, &TreatSpec::default()).unwrap();
+        assert_eq!(c.status, TreatStatus::Winsorised { points: 4 });
+        assert!(y[3].is_nan() && y[35].is_nan());
+        assert_eq!(&y[31..35], &[6.0, 6.0, 6.0, 6.0]);
+    }
+
+    #[test]
+    fn a_test_without_value_after_winsorising_leaves_the_column() {
+        // 0 ×20 and 1: fails (skew 4.58, kurt 21); 1 → 0 makes it constant, so the test has no value:
+        // COINr returns such a column untreated.
+        let mut x = vec![0.0; 20];
+        x.push(1.0);
+        assert_eq!(passes(stats::skew_kurt(&x).0, stats::skew_kurt(&x).1, &TreatSpec::default()), Some(false));
+        let (y, c) = treat_column("x", &x, &TreatSpec::default()).unwrap();
+        assert_eq!(y, x);
+        assert!(matches!(c.status, TreatStatus::Untested { .. }), "{:?}", c.status);
     }
 
     #[test]

@@ -109,10 +109,11 @@ fn worked_examples_of_the_method_note() {
 }
 
 #[test]
-fn full_example_pipeline_winsorises_15_indicators_without_log() {
-    // COINR_METHOD.md: "ASEM: 15 of 49 indicators are winsorised; no log transform is needed."
-    // That holds for COINr's full example pipeline (the keys the issue lists): screen at 90 %
-    // data availability (46 of 51 units stay), denominate, impute by EurAsia group, treat.
+fn screening_first_winsorises_15_indicators_without_log() {
+    // Not COINr's example pipeline (that one denominates, imputes, then screens: see
+    // tests/coinr_example.rs): the same steps with screening first, so that 5 units are dropped
+    // (46 of 51 stay) before the group means are taken. Treat still winsorises 15 indicators and
+    // log-transforms none here.
     let t = r#"
 [screen]
 by = "na"

@@ -79,6 +79,7 @@ impl FromStr for ProgressStatus {
 
 /// A co-operating unit's part of a report (配合单位进展).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     pub department_code: String,
     pub narrative: String,

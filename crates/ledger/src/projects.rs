@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// 数字经济重点产业项目 or 新基建项目 (002 tasks 17 and 18).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectKind {
     Industry,
@@ -217,6 +218,7 @@ pub fn check_report(report: &MonthlyReport, others: &[&MonthlyReport]) -> Vec<Re
 
 /// One project's standing at a month.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectProgress {
     pub year: i32,
     pub code: String,

@@ -196,6 +196,9 @@ impl From<digecon_app::AppError> for ApiError {
             A::Evaluate(e) => ApiError::internal(e),
             A::Collect(e) => e.into(),
             A::Store(e) => e.into(),
+            // The machine lacks something (CJK fonts for a PDF): not the request's fault.
+            A::Unavailable(m) | A::Report(digecon_report::ReportError::Fonts(m)) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m),
+            A::Report(e) => ApiError::internal(e),
         }
     }
 }

@@ -237,17 +237,22 @@ pub fn app(state: AppState) -> Router {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
                    font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Generated reports (报告中心) are previewed in a frame of the UI: same origin only, and the
+/// document itself may run nothing (inline styles and SVG only).
+const CSP_REPORT: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+
 /// Security headers on every response; API answers (they carry the CSRF token and scoped data)
 /// are never stored by a browser or a proxy.
 async fn security_headers(req: Request, next: Next) -> Response {
     use axum::http::header::{self, HeaderValue};
     let api = req.uri().path().starts_with("/api/");
+    let report = req.uri().path().starts_with("/api/v1/reports/");
     let mut r = next.run(req).await;
     let h = r.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if report { "SAMEORIGIN" } else { "DENY" }));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if report { CSP_REPORT } else { CSP }));
     if api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -421,4 +426,25 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    /// The web build type-checks its API calls against `web/src/api/openapi.json` (it runs before
+    /// cargo, so the document is committed); this keeps that file equal to the code.
+    #[test]
+    fn committed_openapi_document_is_the_codes() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/api/openapi.json");
+        let generated = serde_json::to_string_pretty(&super::openapi()).unwrap() + "\n";
+        if std::env::var_os("DIGECON_WRITE_OPENAPI").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "web/src/api/openapi.json 与代码不一致 / differs from the code's OpenAPI document; regenerate it with \
+             `DIGECON_WRITE_OPENAPI=1 cargo test -p digecon-server --lib committed_openapi` (or \
+             `digecon openapi > web/src/api/openapi.json`), then `cd web && npm run build` to type-check the web client against it"
+        );
+    }
 }

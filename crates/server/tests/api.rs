@@ -28,6 +28,8 @@ const PROTECTED_GETS: &[&str] = &[
     "/api/v1/ledger/tasks",
     "/api/v1/ledger/projects",
     "/api/v1/bulletin",
+    "/api/v1/reports/whitepaper",
+    "/api/v1/reports/profile",
     "/api/v1/dictionaries",
     "/api/v1/users",
     "/api/v1/logs/logins",
@@ -187,6 +189,9 @@ async fn authorization_matrix() {
             ("/api/v1/ledger/tasks?period=2022-Q3", [ok; 8]),
             ("/api/v1/ledger/projects?month=2022-09", [ok; 8]),
             ("/api/v1/bulletin?quarter=2022-Q3", [ok, ok, no, no, no, no, no, ok]),
+            ("/api/v1/reports/whitepaper?year=2022&format=xlsx", [ok, ok, no, no, no, no, no, ok]),
+            ("/api/v1/reports/profile?region=360700&year=2022&format=xlsx", [ok, ok, no, ok, no, no, no, ok]),
+            ("/api/v1/reports/profile?region=360702&year=2022&format=xlsx", [ok, ok, no, ok, no, ok, no, ok]),
             ("/api/v1/dictionaries", [ok; 8]),
             ("/api/v1/users", [ok, no, no, no, no, no, no, no]),
             ("/api/v1/logs/logins", [ok, ok, no, no, no, no, no, no]),
@@ -511,6 +516,14 @@ async fn openapi_document_covers_every_endpoint() {
         let name = part.split('"').next().unwrap();
         assert!(schemas.contains_key(name), "dangling $ref {name}");
     }
+    // Domain types are returned as they are, vocabularies as their stored text (`ytd`, not the
+    // variant name), and the document says so: the web client is typed by it.
+    let (_, inds) = srv.login("province").await.get("/api/v1/indicators").await; // the admin above signed out
+    let inds = inds.as_array().unwrap();
+    let allowed = schemas["Accumulation"]["enum"].as_array().unwrap();
+    assert!(inds.iter().any(|i| i["accumulation"] == "ytd"));
+    assert!(inds.iter().all(|i| allowed.contains(&i["accumulation"])), "{allowed:?}");
+    assert!(inds.iter().all(|i| i["code"].is_string() && i["name_zh"].is_string() && i["unit"].is_string()));
 }
 
 /// The evaluation on the documented values alone (no synthetic data loaded): the white paper's

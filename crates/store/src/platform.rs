@@ -32,6 +32,7 @@ impl User {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct LoginRecord {
     pub username: String,
     pub ip: String,
@@ -41,6 +42,7 @@ pub struct LoginRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct OperationRecord {
     pub username: String,
     pub method: String,

@@ -14,6 +14,7 @@ mod forms;
 mod synth;
 mod evaluate;
 mod web;
+mod report;
 
 use clap::Subcommand;
 
@@ -76,6 +77,9 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// 监测评价：设区市、县的得分、排名、梯队、进位、优势与短板 / city and county evaluation: scores, ranks, tiers, rank change, strengths and weaknesses
     Evaluate(evaluate::EvaluateArgs),
+    /// 报告：年度白皮书、一地一档（HTML、DOCX、PDF、XLSX）/ reports: the annual white paper and city/county profiles (HTML, DOCX, PDF, XLSX)
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// 性能基准 / benchmarks against the peers named in BENCHMARKS.md
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -117,6 +121,7 @@ fn dispatch(rt: &tokio::runtime::Runtime, command: Command) -> anyhow::Result<()
         Command::Bulletin(a) => rt.block_on(ledger::bulletin(a)),
         Command::Synth(a) => rt.block_on(synth::synth(a)),
         Command::Evaluate(a) => rt.block_on(evaluate::evaluate(a)),
+        Command::Report(c) => rt.block_on(report::run(c)),
         Command::Bench(c) => bench::run(c),
     }
 }

@@ -20,6 +20,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EvaluationQuery {
     /// 评价对象 / city (default) | county
     pub scope: Option<String>,

@@ -16,7 +16,7 @@ use digecon_collect::form::{local_date, Filer, Form};
 use digecon_collect::rule::Outcome;
 use digecon_collect::validate::Validation;
 use digecon_core::{Period, Role};
-use digecon_store::collect::{etag_of, AuditFilter, CollectError, Expect, FilingFilter, SaveSummary};
+use digecon_store::collect::{etag_of, AuditEntry, AuditFilter, CollectError, Expect, FilingEvent, FilingFilter, SaveSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -50,6 +50,7 @@ impl From<CollectError> for ApiError {
     }
 }
 
+/// A form row with its indicator's names and unit joined in.
 #[derive(Serialize, ToSchema)]
 pub struct FormIndicatorDto {
     pub code: String,
@@ -60,6 +61,7 @@ pub struct FormIndicatorDto {
     pub required: bool,
 }
 
+/// A filer with its name joined in (a `Filer` is only a code).
 #[derive(Serialize, ToSchema)]
 pub struct FilerDto {
     pub code: String,
@@ -69,6 +71,7 @@ pub struct FilerDto {
     pub region_code: String,
 }
 
+/// A form as the caller sees it today: its filers and the open period's dates joined in.
 #[derive(Serialize, ToSchema)]
 pub struct FormDto {
     pub code: String,
@@ -157,6 +160,7 @@ pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<
     Ok(Json(out))
 }
 
+/// A filing with the filer's name and the state in Chinese joined in.
 #[derive(Serialize, ToSchema)]
 pub struct FilingDto {
     pub form_code: String,
@@ -174,6 +178,7 @@ pub struct FilingDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FilingQuery {
     pub form: Option<String>,
     pub filer: Option<String>,
@@ -222,6 +227,7 @@ pub async fn filings(State(state): State<AppState>, auth: Auth, ApiQuery(q): Api
     ))
 }
 
+/// A rule result with its message and `blocks` worked out (the domain type keeps parts).
 #[derive(Serialize, ToSchema)]
 pub struct RuleResultDto {
     pub rule_code: String,
@@ -237,6 +243,7 @@ pub struct RuleResultDto {
     pub message: String,
 }
 
+/// A validation with its flags as text.
 #[derive(Serialize, ToSchema)]
 pub struct ValidationDto {
     pub rules: Vec<RuleResultDto>,
@@ -273,6 +280,7 @@ fn validation_dto(v: &Validation) -> ValidationDto {
     }
 }
 
+/// One entry row: the form's indicator, the stored value and the previous period's, joined.
 #[derive(Serialize, ToSchema)]
 pub struct EntryRowDto {
     pub indicator_code: String,
@@ -285,17 +293,7 @@ pub struct EntryRowDto {
     pub value: Option<f64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct EventDto {
-    pub at: String,
-    pub actor: String,
-    pub actor_role: String,
-    pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
-    pub comment: String,
-}
-
+/// The filing page: composed from the form, the filing, its validation and the caller's rights.
 #[derive(Serialize, ToSchema)]
 pub struct FilingDetailDto {
     pub form_code: String,
@@ -306,7 +304,7 @@ pub struct FilingDetailDto {
     pub due: String,
     pub rows: Vec<EntryRowDto>,
     pub validation: ValidationDto,
-    pub events: Vec<EventDto>,
+    pub events: Vec<FilingEvent>,
     /// Which actions this user may take now (who and state only; content checks come on the action).
     pub can_save: bool,
     pub can_submit: bool,
@@ -375,22 +373,7 @@ async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: 
             })
             .collect(),
         validation: validation_dto(&validation),
-        events: d
-            .map(|d| {
-                d.events
-                    .into_iter()
-                    .map(|e| EventDto {
-                        at: e.at,
-                        actor: e.actor,
-                        actor_role: e.actor_role,
-                        action: e.action.as_str().to_string(),
-                        from_state: e.from_state.map(|s| s.as_str().to_string()),
-                        to_state: e.to_state.as_str().to_string(),
-                        comment: e.comment,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        events: d.map(|d| d.events).unwrap_or_default(),
         can_save: can(Action::Save),
         can_submit: can(Action::Submit),
         can_approve: can(Action::Approve),
@@ -434,6 +417,7 @@ pub struct SaveValues {
     pub reason: Option<String>,
 }
 
+/// A save's counts with warnings and flags as text, and the new ETag.
 #[derive(Serialize, ToSchema)]
 pub struct SaveSummaryDto {
     pub created: u64,
@@ -504,6 +488,7 @@ pub async fn save_values(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// 文件名（决定格式）/ file name: .xlsx .xls .ods .csv .json
     pub filename: String,
@@ -557,6 +542,7 @@ pub async fn import(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     pub period: String,
     /// 填报单位代码（可多个，逗号分隔；默认你填报的全部）/ filer codes, comma-separated (default: the ones you file for)
@@ -660,10 +646,12 @@ pub async fn action(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RatesQuery {
     pub period: String,
 }
 
+/// A filer who has not filed, with its name joined in.
 #[derive(Serialize, ToSchema)]
 pub struct NotFiledDto {
     pub filer: FilerDto,
@@ -671,6 +659,7 @@ pub struct NotFiledDto {
     pub overdue: bool,
 }
 
+/// A rate row with the region's name and the computed rates joined in.
 #[derive(Serialize, ToSchema)]
 pub struct RateDto {
     pub region_code: String,
@@ -741,33 +730,17 @@ pub async fn rates(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub form: Option<String>,
     pub filer: Option<String>,
     pub period: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditDto {
-    pub at: String,
-    pub actor: String,
-    pub actor_role: String,
-    pub form_code: String,
-    pub filer_code: String,
-    pub period: String,
-    pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
-    pub indicator_code: Option<String>,
-    pub old_value: Option<f64>,
-    pub new_value: Option<f64>,
-    pub comment: String,
-}
-
 /// 审计记录 / the audit trail of the filings you may see, oldest first
 #[utoipa::path(get, path = "/api/v1/audit", tag = "filing", params(AuditQuery),
-    responses((status = 200, body = Vec<AuditDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Vec<AuditDto>>> {
+    responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Vec<AuditEntry>>> {
     let mut v = Validator::default();
     let period = parse_period(&mut v, "period", q.period.as_deref());
     v.finish()?;
@@ -784,21 +757,6 @@ pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQu
         entries
             .into_iter()
             .filter(|e| visible(&e.form_code, &e.filer_code))
-            .map(|e| AuditDto {
-                at: e.at,
-                actor: e.actor,
-                actor_role: e.actor_role,
-                period: e.period.to_string(),
-                action: e.action.as_str().to_string(),
-                from_state: e.from_state.map(|s| s.as_str().to_string()),
-                to_state: e.to_state.as_str().to_string(),
-                form_code: e.form_code,
-                filer_code: e.filer_code,
-                indicator_code: e.indicator_code,
-                old_value: e.old_value,
-                new_value: e.new_value,
-                comment: e.comment,
-            })
             .collect(),
     ))
 }

@@ -5,10 +5,11 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use digecon_core::{Actor, Period, Role};
+use digecon_core::{Actor, Period};
 use digecon_ledger::bulletin::{self, BulletinOptions};
 use digecon_ledger::item::LedgerItem;
-use digecon_ledger::projects::progress_at;
+use digecon_ledger::progress::Contribution;
+use digecon_ledger::projects::{progress_at, ProjectProgress};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -27,12 +28,14 @@ fn item_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, item
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// 期间 / period: 2022-Q3 or 2022-09
     pub period: String,
     pub plan: Option<String>,
 }
 
+/// An item's colour with the item's key and title joined in.
 #[derive(Serialize, ToSchema)]
 pub struct TaskColourDto {
     pub plan_id: String,
@@ -85,35 +88,16 @@ pub async fn task_colours(State(state): State<AppState>, auth: Auth, ApiQuery(q)
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     /// 月份 / month: 2022-09
     pub month: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ProjectProgressDto {
-    pub code: String,
-    pub name: String,
-    pub region_code: String,
-    pub city_code: String,
-    pub lead_unit: String,
-    /// industry | new_infra
-    pub kind: String,
-    /// 年度计划投资, 万元
-    pub planned: f64,
-    /// 本年累计完成投资, 万元
-    pub ytd: f64,
-    pub completion_pct: Option<f64>,
-    pub expected_pct: f64,
-    /// completion − 序时进度, percentage points
-    pub gap_pp: Option<f64>,
-    pub lagging: bool,
-}
-
 /// 重点项目调度 / key projects in scope: completed investment vs annual plan vs 序时进度 at a month
 #[utoipa::path(get, path = "/api/v1/ledger/projects", tag = "tasks", params(ProjectQuery),
-    responses((status = 200, body = Vec<ProjectProgressDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-pub async fn project_progress(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ProjectQuery>) -> ApiResult<Json<Vec<ProjectProgressDto>>> {
+    responses((status = 200, body = Vec<ProjectProgress>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn project_progress(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ProjectQuery>) -> ApiResult<Json<Vec<ProjectProgress>>> {
     let p = period("month", &q.month)?;
     if !matches!(p, Period::Month(..)) {
         return Err(ApiError::validation(vec![FieldError { field: "month".into(), message: "应为月份，如 2022-09 / expected a month such as 2022-09".into() }]));
@@ -125,25 +109,12 @@ pub async fn project_progress(State(state): State<AppState>, auth: Auth, ApiQuer
         progress_at(&projects, &reports, &state.tree, p, 0.0)
             .into_iter()
             .filter(|x| a.can_see_region(&state.tree, &x.region_code) || a.acts_for_department(&x.lead_unit))
-            .map(|x| ProjectProgressDto {
-                kind: x.kind.as_str().to_string(),
-                code: x.code,
-                name: x.name,
-                region_code: x.region_code,
-                city_code: x.city_code,
-                lead_unit: x.lead_unit,
-                planned: x.planned,
-                ytd: x.ytd,
-                completion_pct: x.completion_pct,
-                expected_pct: x.expected_pct,
-                gap_pp: x.gap_pp,
-                lagging: x.lagging,
-            })
             .collect(),
     ))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BulletinQuery {
     /// 季度 / quarter: 2022-Q3
     pub quarter: String,
@@ -155,9 +126,7 @@ pub struct BulletinQuery {
 #[utoipa::path(get, path = "/api/v1/bulletin", tag = "tasks", params(BulletinQuery),
     responses((status = 200, description = "HTML, Markdown or XLSX"), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn bulletin(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<BulletinQuery>) -> ApiResult<Response> {
-    let province = state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone()).unwrap_or_default();
-    let whole = auth.actor.is_global() || (auth.user.role == Role::Viewer && auth.actor.region_code.as_deref() == Some(province.as_str()));
-    if !whole {
+    if !super::sees_whole_province(&state, &auth) {
         return Err(ApiError::forbidden("the bulletin covers the whole province"));
     }
     let quarter = period("quarter", &q.quarter)?;
@@ -185,6 +154,7 @@ pub async fn bulletin(State(state): State<AppState>, auth: Auth, ApiQuery(q): Ap
     })
 }
 
+/// The part of a goal the page shows (the parsed relation and values stay on the server).
 #[derive(Serialize, ToSchema)]
 pub struct GoalDto {
     /// `G1`, `M2023-G1`
@@ -194,14 +164,7 @@ pub struct GoalDto {
     pub unit: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PartDto {
-    pub department_code: String,
-    pub narrative: String,
-    pub recorded_by: String,
-    pub recorded_at: String,
-}
-
+/// A report as the page edits it: status as text, the co-operating units' parts, no item key.
 #[derive(Serialize, ToSchema)]
 pub struct ReportDto {
     pub department_code: String,
@@ -214,11 +177,12 @@ pub struct ReportDto {
     pub narrative: String,
     pub evidence: Vec<String>,
     /// The co-operating units' parts.
-    pub parts: Vec<PartDto>,
+    pub parts: Vec<Contribution>,
     pub recorded_by: String,
     pub recorded_at: String,
 }
 
+/// The report page: the item, its report for the period, its colour and ETag, joined.
 #[derive(Serialize, ToSchema)]
 pub struct TaskReportDto {
     pub plan_id: String,
@@ -266,11 +230,7 @@ fn report_response(v: digecon_app::ledger::TaskReportView) -> Response {
             milestones_reached: r.milestones_reached,
             narrative: r.narrative,
             evidence: r.evidence,
-            parts: r
-                .contributions
-                .into_iter()
-                .map(|c| PartDto { department_code: c.department_code, narrative: c.narrative, recorded_by: c.recorded_by, recorded_at: c.recorded_at })
-                .collect(),
+            parts: r.contributions,
             recorded_by: r.recorded_by,
             recorded_at: r.recorded_at,
         }),

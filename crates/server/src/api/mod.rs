@@ -7,12 +7,20 @@ pub mod filing;
 pub mod ledger;
 pub mod observations;
 pub mod progress;
+pub mod reports;
 pub mod system;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::{auth, AppState};
+
+/// Province-wide documents (the bulletin, the white paper) go to the provincial office,
+/// administrators and provincial viewers.
+pub(crate) fn sees_whole_province(state: &AppState, a: &auth::Auth) -> bool {
+    let province = state.regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.as_str()).unwrap_or_default();
+    a.actor.is_global() || (a.user.role == digecon_core::Role::Viewer && a.actor.region_code.as_deref() == Some(province))
+}
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -48,4 +56,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(system::login_log))
         .routes(routes!(system::operation_log))
         .routes(routes!(system::dictionaries))
+        .routes(routes!(reports::whitepaper))
+        .routes(routes!(reports::profile))
 }

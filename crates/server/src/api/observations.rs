@@ -18,6 +18,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ObservationQuery {
     /// 指标代码 / indicator code, e.g. DE_VA
     pub indicator: Option<String>,
@@ -29,6 +30,8 @@ pub struct ObservationQuery {
     pub format: Option<String>,
 }
 
+/// An observation with the region's and indicator's names and unit joined in, source flat (the
+/// `digecon export` columns).
 #[derive(Serialize, ToSchema)]
 pub struct ObservationDto {
     pub region_code: String,
@@ -164,6 +167,7 @@ pub(crate) fn json_bytes(body: Bytes) -> Response {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecentQuery {
     /// 条数 / how many (1–200, default 20)
     pub limit: Option<i64>,

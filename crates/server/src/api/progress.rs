@@ -16,6 +16,7 @@ use crate::extract::ApiQuery;
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
     /// 评估时点 / as of: 2022, 2022-Q3, 2022-06
     pub as_of: String,
@@ -23,6 +24,7 @@ pub struct ProgressQuery {
     pub plan: Option<String>,
 }
 
+/// A target's progress with the indicator joined in and the measure and status as text.
 #[derive(Serialize, ToSchema)]
 pub struct ProgressDto {
     pub plan_id: String,

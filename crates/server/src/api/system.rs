@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use digecon_core::Role;
-use digecon_store::User;
+use digecon_store::{LoginRecord, OperationRecord, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -35,6 +35,7 @@ pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     }))
 }
 
+/// A user without the password hash (never sent out).
 #[derive(Serialize, ToSchema)]
 pub struct UserDto {
     pub username: String,
@@ -85,51 +86,22 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(stored.into())))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct LoginLogDto {
-    pub username: String,
-    pub ip: String,
-    pub success: bool,
-    pub message: String,
-    pub at: String,
-}
-
 /// 登录日志 / sign-in log, newest first (admin, provincial office)
 #[utoipa::path(get, path = "/api/v1/logs/logins", tag = "system",
-    responses((status = 200, body = Vec<LoginLogDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
-pub async fn login_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<LoginLogDto>>> {
+    responses((status = 200, body = Vec<LoginRecord>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+pub async fn login_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<LoginRecord>>> {
     auth.require(&[Role::Admin, Role::ProvinceOffice])?;
-    let rows = state.store.login_log(500).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| LoginLogDto { username: r.username, ip: r.ip, success: r.success, message: r.message, at: r.at })
-            .collect(),
-    ))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct OperationLogDto {
-    pub username: String,
-    pub method: String,
-    pub path: String,
-    pub status: u16,
-    pub ip: String,
-    pub at: String,
+    Ok(Json(state.store.login_log(500).await?))
 }
 
 /// 操作日志 / operation log, newest first (admin, provincial office)
 #[utoipa::path(get, path = "/api/v1/logs/operations", tag = "system",
-    responses((status = 200, body = Vec<OperationLogDto>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
-pub async fn operation_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<OperationLogDto>>> {
+    responses((status = 200, body = Vec<OperationRecord>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+pub async fn operation_log(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<OperationRecord>>> {
     auth.require(&[Role::Admin, Role::ProvinceOffice])?;
     // Rows are written in batches; write what is queued before reading.
     state.flush_operation_log().await;
-    let rows = state.store.operation_log(500).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| OperationLogDto { username: r.username, method: r.method, path: r.path, status: r.status, ip: r.ip, at: r.at })
-            .collect(),
-    ))
+    Ok(Json(state.store.operation_log(500).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -137,6 +137,7 @@ pub fn etag_of(filing: Option<&Filing>) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct FilingEvent {
     pub id: i64,
     pub at: String,
@@ -225,12 +226,14 @@ pub struct SaveSummary {
 
 /// One line of the audit trail: a step of a filing, or a value change within a save.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(serde::Serialize, utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: String,
     pub actor: String,
     pub actor_role: String,
     pub form_code: String,
     pub filer_code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2023-03"))]
     pub period: Period,
     pub action: Action,
     pub from_state: Option<FilingState>,

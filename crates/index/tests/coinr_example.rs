@@ -1,0 +1,206 @@
+//! COINr's example pipeline on the ASEM data, all steps, with the arithmetic mean and with
+//! Copeland (fixtures: tests/fixtures/example_pipeline/README.md).
+//!
+//! COINr's numbers for these pipelines are not in the project's reference folder, so what is
+//! proven here is (a) the facts known about COINr's run (15 indicators winsorised, none
+//! log-transformed; the indicator of issue 15 winsorised at 4 points), (b) the treatment of that
+//! indicator by COINr's rule, recomputed here from the imputed data, and (c) Copeland equal to a
+//! plain transcription of COINr's outranking matrix on these data. The comparison with COINr's own
+//! output is the ignored test at the end, waiting for the expected files.
+
+use digecon_index::treat::TreatStatus;
+use digecon_index::{read_idata, read_imeta, Coin, Framework, Pipeline, StepReport};
+
+const IDATA: &str = include_str!("fixtures/iData.csv");
+const IMETA: &str = include_str!("fixtures/iMeta.csv");
+const EXAMPLE: &str = include_str!("fixtures/example_pipeline/PIPELINE.toml");
+const EXAMPLE_COPELAND: &str = include_str!("fixtures/example_pipeline/PIPELINE_copeland.toml");
+const V1: &str = include_str!("fixtures/PIPELINE.toml");
+
+fn coin(toml: &str) -> Coin {
+    let meta = read_imeta(IMETA.as_bytes(), "iMeta.csv").unwrap();
+    let data = read_idata(IDATA.as_bytes(), "iData.csv", &meta).unwrap();
+    Coin::build(meta.framework, data, Pipeline::from_toml(toml, "PIPELINE.toml").unwrap()).unwrap()
+}
+
+fn treat_report(c: &Coin) -> &digecon_index::treat::TreatReport {
+    c.reports.iter().find_map(|r| if let StepReport::Treat(t) = r { Some(t) } else { None }).expect("a treat step")
+}
+
+#[test]
+fn example_pipeline_runs_coinr_steps_in_coinr_order() {
+    let c = coin(EXAMPLE);
+    let names: Vec<&str> = c.datasets.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated"]);
+    // Imputing by EurAsia group fills every gap, so screening at 0.9 keeps all 51 units.
+    assert_eq!(c.latest().units.len(), 51);
+    assert!(c.latest().values.iter().flatten().all(|v| !v.is_nan()));
+    assert_eq!(c.latest().columns.len(), 60, "49 indicators and 11 aggregates");
+}
+
+#[test]
+fn treat_winsorises_15_indicators_and_logs_none() {
+    // COINR_METHOD.md: "ASEM: 15 of 49 indicators are winsorised; no log transform is needed."
+    let c = coin(EXAMPLE);
+    let rep = treat_report(&c);
+    assert!(rep.logged().is_empty(), "{:?}", rep.logged());
+    // Which 15: digecon's run (a regression guard; COINr's list is not in the reference).
+    assert_eq!(
+        rep.winsorised(),
+        ["Flights", "Bord", "Gas", "Services", "FDI", "ForPort", "CostImpEx", "Tariff", "StMob", "CultServ", "Forest", "Poverty", "NGOs", "FemLab", "PubDebt"]
+    );
+    for col in &rep.columns {
+        if let TreatStatus::Winsorised { points } = col.status {
+            assert!(col.budget_used <= 5 && points >= 1, "{col:?}");
+        }
+    }
+}
+
+#[test]
+fn services_is_winsorised_at_four_points_as_coinr_does() {
+    // Issue 15: digecon log-transformed an indicator that COINr winsorises at 4 points. It is
+    // Services: four single-point steps at the top, the budget 1, 2, 3, 4 (a running total of
+    // moves, 1 + 2 + 3 = 6, stopped after three and fell back to the log).
+    let c = coin(EXAMPLE);
+    let rep = treat_report(&c);
+    let s = rep.columns.iter().find(|x| x.code == "Services").unwrap();
+    assert_eq!(s.status, TreatStatus::Winsorised { points: 4 });
+    assert_eq!(s.budget_used, 4);
+    assert!(s.skew_before.unwrap() > 2.0 && s.kurtosis_before.unwrap() > 3.5);
+    assert!(s.skew_after.unwrap().abs() < 2.0 || s.kurtosis_after.unwrap() < 3.5);
+    // By the rule, recomputed from the screened data: the four largest values become the fifth
+    // largest (Services has no ties at the top), every other value is unchanged.
+    let before = c.dataset("Screened").unwrap().column("Services").unwrap();
+    let after = c.dataset("Treated").unwrap().column("Services").unwrap();
+    let mut sorted = before.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    assert!(sorted[3] > sorted[4], "no tie at the fifth place");
+    for (&b, &a) in before.iter().zip(after) {
+        assert_eq!(a, if b > sorted[4] { sorted[4] } else { b });
+    }
+}
+
+/// Copeland scores of every aggregate, transcribed from COINr's `outrankMatrix`/`a_copeland`
+/// for equal weights (as in the ASEM iMeta): with k children, each weight is fl(1/k) and a sum
+/// of m of them is fl(m·fl(1/k)) — R's long-double sum, rounded — so
+/// o[i][j] = m_beat·w + (m_tie·w)/2 for i < j, o[j][i] = 1 − o[i][j], score = Σ sign(o − ½).
+fn copeland_by_coinr_matrix(fw: &Framework, normalised: &digecon_index::Dataset) -> Vec<(String, Vec<f64>)> {
+    let n = normalised.units.len();
+    let mut cols: Vec<(String, Vec<f64>)> = fw.indicators().iter().map(|i| (i.code.clone(), normalised.column(&i.code).unwrap().to_vec())).collect();
+    for level in 2..=fw.max_level() {
+        for p in fw.at_level(level) {
+            let kids = fw.children(p);
+            let weights = fw.weights();
+            assert!(kids.iter().all(|&c| weights[c] == 1.0), "the transcription is for equal weights");
+            let w = 1.0 / kids.len() as f64;
+            let x: Vec<&Vec<f64>> = kids.iter().map(|&c| &cols.iter().find(|(code, _)| *code == fw.nodes()[c].code).unwrap().1).collect();
+            let mut o = vec![vec![0.0f64; n]; n];
+            for i in 0..n {
+                for j in 0..n {
+                    if i < j {
+                        let beat = x.iter().filter(|col| col[i] > col[j]).count() as f64;
+                        let tie = x.iter().filter(|col| col[i] == col[j]).count() as f64;
+                        o[i][j] = beat * w + (tie * w) / 2.0;
+                    } else if i > j {
+                        o[i][j] = 1.0 - o[j][i];
+                    }
+                }
+            }
+            let score: Vec<f64> = (0..n)
+                .map(|i| (0..n).filter(|&j| j != i).map(|j| if o[i][j] > 0.5 { 1.0 } else if o[i][j] < 0.5 { -1.0 } else { 0.0 }).sum())
+                .collect();
+            cols.push((fw.nodes()[p].code.clone(), score));
+        }
+    }
+    cols
+}
+
+fn copeland_equals_transcription(c: &Coin) -> usize {
+    let agg = c.dataset("Aggregated").unwrap();
+    let expected = copeland_by_coinr_matrix(&c.framework, c.dataset("Normalised").unwrap());
+    let mut checked = 0;
+    for (code, col) in &expected {
+        let ours = agg.column(code).unwrap();
+        for (k, (&a, &b)) in ours.iter().zip(col).enumerate() {
+            assert!(a == b || (a.is_nan() && b.is_nan()), "{code} unit {}: ours {a}, COINr's matrix {b}", c.data.codes[agg.units[k]]);
+        }
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn copeland_on_the_example_pipeline_equals_coinr_outranking_matrix() {
+    let c = coin(EXAMPLE_COPELAND);
+    assert_eq!(copeland_equals_transcription(&c), 60);
+    // Scores are integers within ±(n − 1).
+    let agg = c.dataset("Aggregated").unwrap();
+    for code in ["Physical", "Conn", "Sust", "Index"] {
+        assert!(agg.column(code).unwrap().iter().all(|&v| v.fract() == 0.0 && v.abs() <= 50.0), "{code}");
+    }
+}
+
+#[test]
+fn copeland_with_missing_values_equals_coinr_outranking_matrix() {
+    // Raw data (63 missing values) → minmax → Copeland: the missing comparisons count for the
+    // later unit of each pair, as in COINr's matrix.
+    let c = coin(&V1.replace("method = \"amean\"", "method = \"copeland\""));
+    assert_eq!(c.dataset("Normalised").unwrap().values.iter().flatten().filter(|v| v.is_nan()).count(), 63);
+    assert_eq!(copeland_equals_transcription(&c), 60);
+}
+
+/// COINr's `aggregated.csv` for a pipeline, once someone has produced it (see the README).
+fn compare_with_coinr(toml: &str, dir: &str) -> usize {
+    // (the files go beside PIPELINE.toml in tests/fixtures/example_pipeline/)
+    let path = format!("{}/tests/fixtures/example_pipeline/{dir}/aggregated.csv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} — run make_expected.R with COINr (README.md)"));
+    let c = coin(toml);
+    let mut out = Vec::new();
+    c.write_aggregated_csv(&mut out).unwrap();
+    let read = |t: &str| {
+        let mut r = csv::Reader::from_reader(t.as_bytes());
+        let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+        (h, rows)
+    };
+    let (h, rows) = read(std::str::from_utf8(&out).unwrap());
+    let (eh, erows) = read(&text);
+    assert_eq!(rows.len(), erows.len(), "same units");
+    let mut matching = 0;
+    let mut differing = Vec::new();
+    for (k, code) in h.iter().enumerate().skip(1) {
+        let ek = eh.iter().position(|x| x == code).unwrap_or_else(|| panic!("COINr has no column {code}"));
+        let same = rows.iter().zip(&erows).all(|(r, e)| {
+            assert_eq!(r[0], e[0], "same unit order");
+            match (r[k].parse::<f64>(), e[ek].parse::<f64>()) {
+                (Ok(a), Ok(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+                _ => r[k].is_empty() && (e[ek].is_empty() || e[ek] == "NA"),
+            }
+        });
+        if same {
+            matching += 1;
+        } else {
+            differing.push(code.clone());
+        }
+    }
+    assert!(differing.is_empty(), "{matching} of {} columns equal COINr's to 1e-9; differing: {differing:?}", h.len() - 1);
+    matching
+}
+
+#[test]
+#[ignore = "needs COINr's output of the example pipeline (tests/fixtures/example_pipeline/README.md)"]
+fn example_pipeline_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(EXAMPLE, "expected_example"), 60);
+}
+
+#[test]
+#[ignore = "needs COINr's output of the example pipeline with Copeland (tests/fixtures/example_pipeline/README.md)"]
+fn example_pipeline_copeland_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(EXAMPLE_COPELAND, "expected_example_copeland"), 60);
+}
+
+#[test]
+#[ignore = "needs COINr's output of raw → minmax → Copeland (tests/fixtures/example_pipeline/README.md)"]
+fn minmax_copeland_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(&V1.replace("method = \"amean\"", "method = \"copeland\""), "expected_v4_minmax_copeland"), 60);
+}
