@@ -113,25 +113,25 @@ fn malformed_matrices_name_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&str, &str, &[&str])] = &[
         // non-positive entry
-        (",a,b\na,1,0\nb,0,1\n", "f.csv:2: 列 / column 3:", &["a : b", "positive", "`0`"]),
-        (",a,b\na,1,2\nb,-0.5,1\n", "f.csv:3: 列 / column 2:", &["b : a", "positive", "`-0.5`"]),
+        (",a,b\na,1,0\nb,0,1\n", "f.csv:2:3:", &["a : b", "positive", "`0`"]),
+        (",a,b\na,1,2\nb,-0.5,1\n", "f.csv:3:2:", &["b : a", "positive", "`-0.5`"]),
         // not a number
-        (",a,b\na,1,x\nb,1/2,1\n", "f.csv:2: 列 / column 3:", &["expected a number or a fraction", "`x`"]),
-        (",a,b\na,1,\nb,1/2,1\n", "f.csv:2: 列 / column 3:", &["expected a number or a fraction", "``"]),
+        (",a,b\na,1,x\nb,1/2,1\n", "f.csv:2:3:", &["expected a number or a fraction", "`x`"]),
+        (",a,b\na,1,\nb,1/2,1\n", "f.csv:2:3:", &["expected a number or a fraction", "``"]),
         // a_ij·a_ji ≠ 1: reported at the lower cell, naming the upper one
-        (",a,b,c\na,1,2,4\nb,1/2,1,2\nc,1/4,2,1\n", "f.csv:4: 列 / column 3:", &["c : b = 2", "b : c = 2 at line 3, column 4", "product 4.0000", "not the reciprocal"]),
+        (",a,b,c\na,1,2,4\nb,1/2,1,2\nc,1/4,2,1\n", "f.csv:4:3:", &["c : b = 2", "b : c = 2 at line 3, column 4", "product 4.0000", "not the reciprocal"]),
         // diagonal
-        (",a,b\na,2,2\nb,1/2,1\n", "f.csv:2: 列 / column 2:", &["diagonal", "must be 1", "`2`"]),
+        (",a,b\na,2,2\nb,1/2,1\n", "f.csv:2:2:", &["diagonal", "must be 1", "`2`"]),
         // not square: a short row, a long row, a missing row, an extra row
-        (",a,b,c\na,1,2\nb,1/2,1,2\nc,1/4,1/2,1\n", "f.csv:2: 列 / column 4:", &["the row has 3 cells, expected 4", "not square"]),
-        (",a,b\na,1,2,3\nb,1/2,1\n", "f.csv:2: 列 / column 4:", &["the row has 4 cells, expected 3", "not square"]),
+        (",a,b,c\na,1,2\nb,1/2,1,2\nc,1/4,1/2,1\n", "f.csv:2:4:", &["the row has 3 cells, expected 4", "not square"]),
+        (",a,b\na,1,2,3\nb,1/2,1\n", "f.csv:2:4:", &["the row has 4 cells, expected 3", "not square"]),
         (",a,b,c\na,1,2,4\nb,1/2,1,2\n", "f.csv:4:", &["only 2 rows of judgements, expected 3", "no row for c"]),
-        (",a,b\na,1,2\nb,1/2,1\nc,1,1\n", "f.csv:4: 列 / column 1:", &["extra row `c`", "2 × 2"]),
+        (",a,b\na,1,2\nb,1/2,1\nc,1,1\n", "f.csv:4:1:", &["extra row `c`", "2 × 2"]),
         // row and column names differ
-        (",a,b\na,1,2\nx,1/2,1\n", "f.csv:3: 列 / column 1:", &["starts with `x`", "column 3 of the header is `b`", "not in the header"]),
-        (",a,b\nb,1,2\na,1/2,1\n", "f.csv:2: 列 / column 1:", &["starts with `b`", "column 2 of the header is `a`", "different order"]),
-        (",a,a\na,1,2\na,1/2,1\n", "f.csv:1: 列 / column 3:", &["`a` repeats column 2"]),
-        (",a,\na,1,2\nb,1/2,1\n", "f.csv:1: 列 / column 3:", &["empty criterion name"]),
+        (",a,b\na,1,2\nx,1/2,1\n", "f.csv:3:1:", &["starts with `x`", "column 3 of the header is `b`", "not in the header"]),
+        (",a,b\nb,1,2\na,1/2,1\n", "f.csv:2:1:", &["starts with `b`", "column 2 of the header is `a`", "different order"]),
+        (",a,a\na,1,2\na,1/2,1\n", "f.csv:1:3:", &["`a` repeats column 2"]),
+        (",a,\na,1,2\nb,1/2,1\n", "f.csv:1:3:", &["empty criterion name"]),
         ("", "f.csv: 文件为空 / empty file", &[]),
     ];
     for (text, location, words) in cases {
@@ -227,7 +227,7 @@ fn industry_with_a_users_scores_table() {
     // Errors name the user's file.
     std::fs::write(dir.path().join("bad.csv"), "number,industry_zh,industry_en,attractiveness,competitiveness\n1,甲,a,7.5,x\n").unwrap();
     let e = fails(digecon(dir.path(), &["index", "industry", "--scores", "bad.csv"]), "bad scores");
-    assert!(e.contains("bad.csv:2: 列 / column `competitiveness`: 应为数值 / expected a number, found `x`"), "{e}");
+    assert!(e.contains("bad.csv:2:competitiveness: 应为数值 / expected a number, found `x`"), "{e}");
     std::fs::write(dir.path().join("bad.csv"), "number,industry_zh,attractiveness,competitiveness\n1,甲,7.5,6\n").unwrap();
     let e = fails(digecon(dir.path(), &["index", "industry", "--scores", "bad.csv"]), "missing column");
     assert!(e.contains("bad.csv:1: 缺少列 / missing column `industry_en`"), "{e}");
@@ -297,7 +297,7 @@ fn industry_from_a_hand_made_experts_file() {
     let bad = text.replacen(&expert_row("E2", "乙", 5.0, &[("产业链完善程度", 9.0)]), &expert_row("E2", "乙", 5.0, &[("产业技术前景", 11.0)]), 1);
     std::fs::write(dir.path().join("bad.csv"), &bad).unwrap();
     let e = fails(digecon(dir.path(), &["index", "industry", "--experts", "bad.csv"]), "score 11");
-    assert!(e.contains("bad.csv:3: 列 / column 4: `产业技术前景` 应为 0–10 的分数 / expected a score from 0 to 10, found `11`"), "{e}");
+    assert!(e.contains("bad.csv:3:4: `产业技术前景` 应为 0–10 的分数 / expected a score from 0 to 10, found `11`"), "{e}");
 
     let bad = text.replacen(",人力成本", "", 1);
     std::fs::write(dir.path().join("bad.csv"), &bad).unwrap();
@@ -307,12 +307,12 @@ fn industry_from_a_hand_made_experts_file() {
     let bad = text.replacen(",人力成本", ",人工成本", 1);
     std::fs::write(dir.path().join("bad.csv"), &bad).unwrap();
     let e = fails(digecon(dir.path(), &["index", "industry", "--experts", "bad.csv"]), "unknown column");
-    assert!(e.contains("bad.csv:1: 列 / column 29: 未知列 `人工成本`"), "{e}");
+    assert!(e.contains("bad.csv:1:29: 未知列 `人工成本`"), "{e}");
 
     let bad = format!("{text}\n{}", expert_row("E1", "甲", 7.0, &[]));
     std::fs::write(dir.path().join("bad.csv"), &bad).unwrap();
     let e = fails(digecon(dir.path(), &["index", "industry", "--experts", "bad.csv"]), "twice");
-    assert!(e.contains("bad.csv:7: 列 / column 1: 专家 `E1` 已在第 4 行为 `甲` 打分 / expert `E1` already scored `甲` at line 4"), "{e}");
+    assert!(e.contains("bad.csv:7:1: 专家 `E1` 已在第 4 行为 `甲` 打分 / expert `E1` already scored `甲` at line 4"), "{e}");
 
     // --scores and --experts exclude each other.
     assert!(!digecon(dir.path(), &["index", "industry", "--experts", "experts.csv", "--scores", "experts.csv"]).ok);

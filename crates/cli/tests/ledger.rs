@@ -190,18 +190,18 @@ fn bad_ledger_workbooks_are_rejected_with_sheet_row_column_and_nothing_is_writte
         assert!(!r.ok, "{l}");
         assert!(r.err.contains("台账有 1 处错误，未写入任何数据 / 1 problem(s) found, nothing was written"), "{l}: {}", r.err);
         assert!(
-            r.err.contains("tasks-bad.xlsx: 工作表 sheet「任务进度 progress」 第 3 行 row 3 第 B 列 column B（序号 number）: 未知的任务序号 / task number 98 in plan `jx-2022-workplan` (1–97)"),
+            r.err.contains("tasks-bad.xlsx:任务进度 progress:3:B（序号 number）: 未知的任务序号 / task number 98 in plan `jx-2022-workplan` (1–97)"),
             "{l}: {}",
             r.err
         );
 
         let r = run(dir.path(), &db, &["projects", "import"], &[projects_bad.to_str().unwrap()]);
         assert!(!r.ok, "{l}");
-        assert!(r.err.contains("第 2 行 row 2 第 C 列 column C（当月完成投资（万元） month_investment）: 投资额不能为负"), "{l}: {}", r.err);
+        assert!(r.err.contains(":2:C（当月完成投资（万元） month_investment）: 投资额不能为负"), "{l}: {}", r.err);
         let fmt = digecon_core::format_value;
         assert!(
             r.err.contains(&format!(
-                "第 3 行 row 3 第 D 列 column D（累计完成投资（万元） ytd_investment）: 累计完成投资 {} 低于 8 月累计 {}",
+                ":3:D（累计完成投资（万元） ytd_investment）: 累计完成投资 {} 低于 8 月累计 {}",
                 fmt(aug - 1.0),
                 fmt(aug)
             )),

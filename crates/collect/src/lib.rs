@@ -25,12 +25,10 @@ pub mod validate;
 
 pub use filing::{can_view, city_reviewer, is_filer, transition, Action, Denied, FilingState};
 pub use form::{local_date, period_end, Bound, Filer, FilerSpec, FilingWindow, Form, FormIndicator, FormSet, WindowDates, WindowPosition};
-pub use import::{CheckedValue, ImportCatalog, ImportFile, ImportedValue, Location, Problem, Problems};
+pub use import::{CheckedValue, ImportCatalog, ImportFile, ImportedValue, Problems};
 pub use outlier::{OutlierFlag, OutlierReason};
 pub use rate::{rates, FilerStatus, NotFiled, RateRow};
 pub use rule::{Comparison, Expr, Outcome, Rule, RuleResult, Severity};
 pub use template::{Template, TemplateRow};
 pub use validate::{validate, FilingContext, Validation};
 
-/// A plain decimal as printed (the shared rule of every importer, in `digecon-core`).
-pub use digecon_core::parse_decimal;

@@ -363,7 +363,8 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ExprError> {
                     i += 1;
                 }
                 let s: String = chars[start..i].iter().collect();
-                match digecon_core_parse_decimal(&s) {
+                // Plain decimals only (`12`, `0.05`): the same rule as data values, so `1e5` or `.5` is an error.
+                match digecon_core::parse_decimal(&s) {
                     Some(x) => out.push((start, Tok::Num(x))),
                     None => return Err(err(start, &format!("无效的数字 / invalid number `{s}`"))),
                 }
@@ -415,11 +416,6 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ExprError> {
         }
     }
     Ok(out)
-}
-
-/// Plain decimals only (`12`, `0.05`): the same rule as data values, so `1e5` or `.5` is an error.
-fn digecon_core_parse_decimal(s: &str) -> Option<f64> {
-    crate::parse_decimal(s)
 }
 
 struct Parser<'a> {

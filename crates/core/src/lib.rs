@@ -8,6 +8,7 @@
 
 pub mod formula;
 pub mod limits;
+pub mod located;
 pub mod period;
 pub mod scope;
 #[cfg(feature = "sheets")]
@@ -20,7 +21,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use formula::{EvalError, Formula, FormulaError};
-pub use limits::{check_value, InputError, Limit, Limits, ValueError, VALUE_LIMIT};
+pub use limits::{check_value, Limit, Limits, ValueError, VALUE_LIMIT};
+pub use located::Located;
 pub use period::{Period, PeriodError};
 pub use scope::{Actor, RegionTree, Role};
 
@@ -455,6 +457,16 @@ mod tests {
         assert!(!is_indicator_code("1DE"));
         assert!(!is_indicator_code(""));
         assert!(!is_indicator_code("DE-VA"));
+    }
+
+    #[test]
+    fn decimals_are_plain() {
+        assert_eq!(parse_decimal("11874"), Some(11874.0));
+        assert_eq!(parse_decimal("-5.3"), Some(-5.3));
+        assert_eq!(parse_decimal("0.5"), Some(0.5));
+        for bad in ["", "-", "1,234", "12%", "NaN", "inf", "1e5", ".5", "5.", "+5", " 5", "约320", "１２"] {
+            assert_eq!(parse_decimal(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! as cells arrive. A file over a limit is refused with a message naming the file, the place, the
 //! limit and the command-line flag that raises it. Nothing is truncated to fit.
 
-use std::fmt;
+use crate::located::Located;
 
 /// Bounds on one imported file. [`Limits::default`] suits every file a person fills in; the CLI's
 /// `--max-…` flags raise them for an unusually large one.
@@ -113,60 +113,10 @@ pub fn check_value(v: f64) -> Result<(), ValueError> {
     }
 }
 
-/// A problem with a file as a whole or at a line, before its rows are interpreted: encoding,
-/// control characters, limits. The importer prefixes its own place (`file:line`, sheet/row/column).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    /// 1-based line (text) or spreadsheet row; 0 for the whole file.
-    pub line: u64,
-    /// Sheet of a workbook, if the problem is in one.
-    pub sheet: Option<String>,
-    /// Column: spreadsheet letter, CSV header or 1-based character position, if known.
-    pub column: Option<String>,
-    pub message: String,
-}
-
-impl InputError {
-    pub fn file(message: impl Into<String>) -> InputError {
-        InputError { line: 0, sheet: None, column: None, message: message.into() }
-    }
-
-    pub fn line(line: u64, message: impl Into<String>) -> InputError {
-        InputError { line, sheet: None, column: None, message: message.into() }
-    }
-
-    /// `file:line:column: message`, leaving out what is unknown (`file:sheet:row:column` for a sheet).
-    pub fn display_in(&self, file: &str) -> String {
-        let mut s = file.to_string();
-        if let Some(sh) = &self.sheet {
-            s.push(':');
-            s.push_str(sh);
-        }
-        if self.line > 0 {
-            s.push_str(&format!(":{}", self.line));
-        }
-        if let Some(c) = &self.column {
-            s.push(':');
-            s.push_str(c);
-        }
-        s.push_str(": ");
-        s.push_str(&self.message);
-        s
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for InputError {}
-
 /// Refuses a file longer than `limits.max_file_bytes` before anything is parsed.
-pub fn check_file_size(len: u64, limits: &Limits) -> Result<(), InputError> {
+pub fn check_file_size(len: u64, limits: &Limits) -> Result<(), Located> {
     if len > limits.max_file_bytes {
-        Err(InputError::file(Limit::FileBytes.message(limits, "")))
+        Err(Located::new(Limit::FileBytes.message(limits, "")))
     } else {
         Ok(())
     }

@@ -15,22 +15,23 @@ use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 
 use calamine::{Data, DataRef, Reader};
 
-use crate::limits::{InputError, Limit, Limits};
+use crate::limits::{Limit, Limits};
+use crate::located::Located;
 use crate::text::check_cell_text;
 
 /// Inflates every entry of the zip archive `reader` without keeping the bytes, and refuses the
 /// archive as soon as the entries together pass `limits.max_decompressed_bytes`, naming the
 /// entry. Returns the total inflated size. Not a zip archive or an unreadable entry is an error.
-pub fn check_zip<R: Read + Seek>(reader: R, limits: &Limits) -> Result<u64, InputError> {
+pub fn check_zip<R: Read + Seek>(reader: R, limits: &Limits) -> Result<u64, Located> {
     let mut archive = zip::ZipArchive::new(reader)
-        .map_err(|e| InputError::file(format!("不是有效的 zip 压缩包（.xlsx/.ods 即 zip）/ not a valid zip archive (.xlsx and .ods are zip files): {e}")))?;
+        .map_err(|e| Located::new(format!("不是有效的 zip 压缩包（.xlsx/.ods 即 zip）/ not a valid zip archive (.xlsx and .ods are zip files): {e}")))?;
     let limit = limits.max_decompressed_bytes;
     let mut total = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..archive.len() {
         let mut entry = archive
             .by_index(i)
-            .map_err(|e| InputError::file(format!("无法读取压缩包中的第 {} 个文件 / cannot read entry {} of the archive: {e}", i + 1, i + 1)))?;
+            .map_err(|e| Located::new(format!("无法读取压缩包中的第 {} 个文件 / cannot read entry {} of the archive: {e}", i + 1, i + 1)))?;
         let name = entry.name().map_or_else(|_| format!("#{}", i + 1), |n| n.into_owned());
         let mut bounded = (&mut entry).take(limit - total + 1);
         loop {
@@ -38,11 +39,11 @@ pub fn check_zip<R: Read + Seek>(reader: R, limits: &Limits) -> Result<u64, Inpu
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(InputError::file(format!("无法解压 / cannot inflate entry {name}: {e}"))),
+                Err(e) => return Err(Located::new(format!("无法解压 / cannot inflate entry {name}: {e}"))),
             };
             total += n as u64;
             if total > limit {
-                return Err(InputError::file(Limit::DecompressedBytes.message(limits, &format!("entry {name}"))));
+                return Err(Located::new(Limit::DecompressedBytes.message(limits, &format!("entry {name}"))));
             }
         }
     }
@@ -90,7 +91,7 @@ impl SheetRow {
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<SheetRow>,
-    pub problems: Vec<InputError>,
+    pub problems: Vec<Located>,
 }
 
 impl Sheet {
@@ -129,7 +130,7 @@ pub struct Workbook<'b> {
 impl<'b> Workbook<'b> {
     /// Checks the file size and (for zip formats) the inflated size, then opens the workbook.
     /// For `.ods` the repeated rows and cells are counted before calamine expands them.
-    pub fn open(bytes: &'b [u8], format: SheetFormat, limits: &Limits) -> Result<Workbook<'b>, InputError> {
+    pub fn open(bytes: &'b [u8], format: SheetFormat, limits: &Limits) -> Result<Workbook<'b>, Located> {
         crate::limits::check_file_size(bytes.len() as u64, limits)?;
         if format != SheetFormat::Xls {
             check_zip(Cursor::new(bytes), limits)?;
@@ -137,7 +138,7 @@ impl<'b> Workbook<'b> {
         if format == SheetFormat::Ods {
             check_ods_repeats(bytes, limits)?;
         }
-        let unreadable = |e: String| InputError::file(format!("无法读取电子表格 / cannot read the spreadsheet: {e}"));
+        let unreadable = |e: String| Located::new(format!("无法读取电子表格 / cannot read the spreadsheet: {e}"));
         let inner = match format {
             SheetFormat::Xlsx => Inner::Xlsx(Box::new(calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?)),
             SheetFormat::Xls => Inner::Other(Box::new(calamine::Sheets::Xls(calamine::Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?))),
@@ -156,17 +157,12 @@ impl<'b> Workbook<'b> {
 
     /// Reads one sheet's non-empty cells, refusing it as soon as a row, column or cell length
     /// passes its limit.
-    pub fn read(&mut self, name: &str) -> Result<Sheet, InputError> {
+    pub fn read(&mut self, name: &str) -> Result<Sheet, Located> {
         let limits = self.limits;
-        let at = |r: u32, c: u32, message: String| InputError {
-            line: u64::from(r) + 1,
-            sheet: Some(name.to_string()),
-            column: Some(column_letter(c)),
-            message,
-        };
+        let at = |r: u32, c: u32, message: String| Located::cell("", name, u64::from(r) + 1, column_letter(c), message);
         let mut cells: Vec<(u32, u32, Data)> = Vec::new();
         let mut problems = Vec::new();
-        let mut keep = |r: u32, c: u32, d: Data, problems: &mut Vec<InputError>| -> Result<(), InputError> {
+        let mut keep = |r: u32, c: u32, d: Data, problems: &mut Vec<Located>| -> Result<(), Located> {
             if r >= limits.max_rows {
                 return Err(at(r, c, Limit::Rows.message(&limits, &format!("sheet {name}"))));
             }
@@ -189,7 +185,7 @@ impl<'b> Workbook<'b> {
             }
             Ok(())
         };
-        let cannot = |e: String| InputError { line: 0, sheet: Some(name.to_string()), column: None, message: format!("无法读取工作表 / cannot read sheet `{name}`: {e}") };
+        let cannot = |e: String| Located { sheet: Some(name.to_string()), ..Located::new(format!("无法读取工作表 / cannot read sheet `{name}`: {e}")) };
         match &mut self.inner {
             Inner::Xlsx(x) => {
                 let mut reader = x.worksheet_cells_reader(name).map_err(|e| cannot(e.to_string()))?;
@@ -264,19 +260,19 @@ fn number(v: Option<&[u8]>) -> u64 {
 /// the last one with content, repeated cells in every row — and refuses the file if a sheet has
 /// more rows or columns than the limits, or the expansion holds more cells than
 /// `max_decompressed_bytes / 16` (about as much memory as the decompressed limit twice over).
-fn check_ods_repeats(bytes: &[u8], limits: &Limits) -> Result<(), InputError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::file(format!("不是有效的 .ods 文件 / not a valid .ods file: {e}")))?;
+fn check_ods_repeats(bytes: &[u8], limits: &Limits) -> Result<(), Located> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| Located::new(format!("不是有效的 .ods 文件 / not a valid .ods file: {e}")))?;
     let Ok(entry) = archive.by_name("content.xml") else { return Ok(()) };
     let mut r = BufReader::new(entry.take(limits.max_decompressed_bytes + 1));
     let max_cells = limits.max_decompressed_bytes / 16;
-    let too_many = |what: String| InputError::file(Limit::DecompressedBytes.message(limits, &what));
+    let too_many = |what: String| Located::new(Limit::DecompressedBytes.message(limits, &what));
     let (mut expanded, mut tag, mut in_tag) = (0u64, Vec::<u8>::new(), false);
     // Per sheet: its name, rows so far (with repeats), rows up to the last with content, widest
     // content; per row: its repeat count, cells so far, last cell with content.
     let (mut sheet, mut rows, mut content_rows, mut width) = (String::new(), 0u64, 0u64, 0u64);
     let (mut row_rep, mut row_cells, mut row_last) = (1u64, 0u64, 0u64);
     loop {
-        let buf = r.fill_buf().map_err(|e| InputError::file(format!("无法解压 / cannot inflate content.xml: {e}")))?;
+        let buf = r.fill_buf().map_err(|e| Located::new(format!("无法解压 / cannot inflate content.xml: {e}")))?;
         if buf.is_empty() {
             break;
         }
@@ -327,10 +323,10 @@ fn check_ods_repeats(bytes: &[u8], limits: &Limits) -> Result<(), InputError> {
                             expanded = expanded.saturating_add(row_rep.saturating_sub(1).saturating_mul(row_last));
                         }
                         if content_rows > u64::from(limits.max_rows) {
-                            return Err(InputError::file(Limit::Rows.message(limits, &format!("sheet {sheet}"))));
+                            return Err(Located::new(Limit::Rows.message(limits, &format!("sheet {sheet}"))));
                         }
                         if width > u64::from(limits.max_columns) {
-                            return Err(InputError::file(Limit::Columns.message(limits, &format!("sheet {sheet}"))));
+                            return Err(Located::new(Limit::Columns.message(limits, &format!("sheet {sheet}"))));
                         }
                         if expanded > max_cells {
                             return Err(too_many(format!("content.xml: repeated rows and cells expand to more than {max_cells} cells")));
@@ -357,6 +353,17 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(6), "G");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
 
     fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));

@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use crate::limits::InputError;
+use crate::located::Located;
 
 /// The encoding a file was read in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ fn line_at(bytes: &[u8], offset: usize) -> u64 {
 
 /// Decodes a text file (CSV, JSON) as described in the module docs. Errors carry the line and
 /// the byte offset of the first undecodable byte.
-pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, InputError> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Located> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(t) => Ok(Decoded { text: Cow::Borrowed(t), encoding: TextEncoding::Utf8 }),
@@ -74,7 +74,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, InputError> {
     let e = match std::str::from_utf8(bytes) {
         Ok(t) => {
             if looks_like_bomless_utf16(bytes) {
-                return Err(InputError::line(1, format!(
+                return Err(Located::line(1, format!(
                     "看起来是没有字节顺序标记 (BOM) 的 UTF-16 文件 / this looks like UTF-16 without a byte-order mark; {ENCODING_REMEDY}"
                 )));
             }
@@ -85,22 +85,22 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, InputError> {
     let bad = e.valid_up_to();
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) if plausibly_chinese(&text) && mostly_gb2312(bytes) => Ok(Decoded { text: Cow::Owned(text.into_owned()), encoding: TextEncoding::Gbk }),
-        Some(_) => Err(InputError::line(line_at(bytes, bad), format!(
+        Some(_) => Err(Located::line(line_at(bytes, bad), format!(
             "文件不是 UTF-8 编码（第一个无效字节在偏移 {bad}），也无法确定是 GBK / the file is not UTF-8 (first bad byte at offset {bad}) and is not clearly GBK either; {ENCODING_REMEDY}"
         ))),
         None => Err(not_utf8(bytes, bad, true)),
     }
 }
 
-fn not_utf8(bytes: &[u8], offset: usize, tried_gbk: bool) -> InputError {
+fn not_utf8(bytes: &[u8], offset: usize, tried_gbk: bool) -> Located {
     let also = if tried_gbk { "，也不是 GBK" } else { "" };
     let also_en = if tried_gbk { " nor GBK" } else { "" };
-    InputError::line(line_at(bytes, offset), format!(
+    Located::line(line_at(bytes, offset), format!(
         "文件不是 UTF-8 编码{also}（第一个无效字节在偏移 {offset}）/ the file is not valid UTF-8{also_en} (first bad byte at offset {offset}); {ENCODING_REMEDY}"
     ))
 }
 
-fn utf16<'a>(whole: &'a [u8], rest: &'a [u8], le: bool) -> Result<Decoded<'a>, InputError> {
+fn utf16<'a>(whole: &'a [u8], rest: &'a [u8], le: bool) -> Result<Decoded<'a>, Located> {
     let units = rest.chunks(2).map(|c| match (c, le) {
         ([a, b], true) => Ok(u16::from_le_bytes([*a, *b])),
         ([a, b], false) => Ok(u16::from_be_bytes([*a, *b])),
@@ -131,7 +131,7 @@ fn utf16<'a>(whole: &'a [u8], rest: &'a [u8], le: bool) -> Result<Decoded<'a>, I
             }
             Err(_) => {
                 let name = if le { "UTF-16LE" } else { "UTF-16BE" };
-                return Err(InputError::line(line, format!(
+                return Err(Located::line(line, format!(
                     "{name} 编码无效（偏移 {pos} 处有不成对的代理项）/ invalid {name} (unpaired surrogate at byte offset {pos}); {ENCODING_REMEDY}"
                 )));
             }
@@ -139,7 +139,7 @@ fn utf16<'a>(whole: &'a [u8], rest: &'a [u8], le: bool) -> Result<Decoded<'a>, I
     }
     if odd {
         let off = whole.len() - 1;
-        return Err(InputError::line(line, format!(
+        return Err(Located::line(line, format!(
             "UTF-16 文件的字节数为奇数（偏移 {off}）/ a UTF-16 file with an odd number of bytes (offset {off}); {ENCODING_REMEDY}"
         )));
     }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use digecon_core::text::{check_cell_text, neutralise_formula as safe, restore_formula};
-use digecon_core::{format_value, Limit, Limits, Observation};
+use digecon_core::{format_value, parse_decimal, Limit, Limits, Located, Observation};
 
-use crate::{Catalog, DataError};
+use crate::Catalog;
 
 /// The columns of an observation file, in the order `digecon export` writes them.
 pub const OBSERVATION_COLUMNS: &[&str] = &[
@@ -52,7 +52,7 @@ impl Table {
         text: &str,
         required: &[&str],
         optional: &[&str],
-        errors: &mut Vec<DataError>,
+        errors: &mut Vec<Located>,
     ) -> Option<Table> {
         Table::read_limited(file, text, required, optional, &Limits::default(), errors)
     }
@@ -66,12 +66,12 @@ impl Table {
         required: &[&str],
         optional: &[&str],
         limits: &Limits,
-        errors: &mut Vec<DataError>,
+        errors: &mut Vec<Located>,
     ) -> Option<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text); // Excel writes a BOM
         let delimiter = digecon_core::text::sniff_delimiter(text);
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(text.as_bytes());
-        let err = |line: u64, message: String| DataError { file: file.to_string(), line, message };
+        let err = |line: u64, message: String| Located::at(file, line, message);
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
@@ -153,8 +153,8 @@ impl Table {
 }
 
 impl Row<'_> {
-    pub fn error(&self, message: impl Into<String>) -> DataError {
-        DataError { file: self.file.to_string(), line: self.line, message: message.into() }
+    pub fn error(&self, message: impl Into<String>) -> Located {
+        Located::at(self.file, self.line, message)
     }
 
     /// The raw field (empty if an optional column is absent).
@@ -163,7 +163,7 @@ impl Row<'_> {
     }
 
     /// A code-like field: surrounding whitespace is an error, not something to strip silently.
-    pub fn code(&self, column: &str, errors: &mut Vec<DataError>) -> Option<String> {
+    pub fn code(&self, column: &str, errors: &mut Vec<Located>) -> Option<String> {
         let v = self.raw(column);
         if v.is_empty() {
             errors.push(self.error(format!("`{column}` 为空 / `{column}` is empty")));
@@ -182,7 +182,7 @@ impl Row<'_> {
         restore_formula(self.raw(column)).to_string()
     }
 
-    pub fn required_text(&self, column: &str, errors: &mut Vec<DataError>) -> Option<String> {
+    pub fn required_text(&self, column: &str, errors: &mut Vec<Located>) -> Option<String> {
         let v = self.raw(column);
         if v.trim().is_empty() {
             errors.push(self.error(format!("`{column}` 为空 / `{column}` is empty")));
@@ -193,7 +193,7 @@ impl Row<'_> {
     }
 
     /// Parses a closed-vocabulary or other `FromStr` field; the error names the column.
-    pub fn parse<T>(&self, column: &str, errors: &mut Vec<DataError>) -> Option<T>
+    pub fn parse<T>(&self, column: &str, errors: &mut Vec<Located>) -> Option<T>
     where
         T: FromStr,
         T::Err: std::fmt::Display,
@@ -209,7 +209,7 @@ impl Row<'_> {
     }
 
     /// Like [`Row::parse`], but an empty field is `Some(None)`.
-    pub fn parse_opt<T>(&self, column: &str, errors: &mut Vec<DataError>) -> Option<Option<T>>
+    pub fn parse_opt<T>(&self, column: &str, errors: &mut Vec<Located>) -> Option<Option<T>>
     where
         T: FromStr,
         T::Err: std::fmt::Display,
@@ -221,7 +221,7 @@ impl Row<'_> {
         }
     }
 
-    pub fn number(&self, column: &str, errors: &mut Vec<DataError>) -> Option<f64> {
+    pub fn number(&self, column: &str, errors: &mut Vec<Located>) -> Option<f64> {
         let v = self.raw(column);
         match parse_decimal(v) {
             Some(x) => Some(x),
@@ -234,7 +234,7 @@ impl Row<'_> {
         }
     }
 
-    pub fn number_opt(&self, column: &str, errors: &mut Vec<DataError>) -> Option<Option<f64>> {
+    pub fn number_opt(&self, column: &str, errors: &mut Vec<Located>) -> Option<Option<f64>> {
         if self.raw(column).is_empty() {
             Some(None)
         } else {
@@ -242,7 +242,7 @@ impl Row<'_> {
         }
     }
 
-    pub fn int(&self, column: &str, errors: &mut Vec<DataError>) -> Option<i64> {
+    pub fn int(&self, column: &str, errors: &mut Vec<Located>) -> Option<i64> {
         let v = self.raw(column);
         if !v.is_empty() && v.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-')) {
             if let Ok(x) = v.parse() {
@@ -253,7 +253,7 @@ impl Row<'_> {
         None
     }
 
-    pub fn int_opt(&self, column: &str, errors: &mut Vec<DataError>) -> Option<Option<i64>> {
+    pub fn int_opt(&self, column: &str, errors: &mut Vec<Located>) -> Option<Option<i64>> {
         if self.raw(column).is_empty() {
             Some(None)
         } else {
@@ -261,7 +261,7 @@ impl Row<'_> {
         }
     }
 
-    pub fn boolean(&self, column: &str, errors: &mut Vec<DataError>) -> Option<bool> {
+    pub fn boolean(&self, column: &str, errors: &mut Vec<Located>) -> Option<bool> {
         match self.raw(column) {
             "true" => Some(true),
             "false" => Some(false),
@@ -273,7 +273,7 @@ impl Row<'_> {
     }
 
     /// A `;`-separated list of names; empty items are an error.
-    pub fn list(&self, column: &str, errors: &mut Vec<DataError>) -> Option<Vec<String>> {
+    pub fn list(&self, column: &str, errors: &mut Vec<Located>) -> Option<Vec<String>> {
         let v = self.raw(column);
         if v.is_empty() {
             return Some(Vec::new());
@@ -286,9 +286,6 @@ impl Row<'_> {
         Some(items)
     }
 }
-
-/// A plain decimal as printed in the documents (the shared rule, in `digecon-core`).
-pub use digecon_core::parse_decimal;
 
 /// A flat observation row in the export layout (names resolved for the reader).
 #[derive(Debug, Clone, PartialEq)]
@@ -339,19 +336,4 @@ pub fn write_observations<'a, W: std::io::Write>(
     }
     w.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_decimal;
-
-    #[test]
-    fn decimals_are_plain() {
-        assert_eq!(parse_decimal("11874"), Some(11874.0));
-        assert_eq!(parse_decimal("-5.3"), Some(-5.3));
-        assert_eq!(parse_decimal("0.5"), Some(0.5));
-        for bad in ["", "-", "1,234", "12%", "NaN", "inf", "1e5", ".5", "5.", "+5", " 5", "约320", "１２"] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
-    }
 }

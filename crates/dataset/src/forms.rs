@@ -9,10 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use digecon_collect::rule::{Comparison, Rule, Severity};
 use digecon_collect::{Bound, FilerSpec, FilingWindow, Form, FormIndicator, FormSet};
-use digecon_core::{Department, Frequency, Indicator, Period, Region, Source};
+use digecon_core::{Department, Frequency, Indicator, Located, Period, Region, Source};
 
 use crate::csvio::{Row, Table};
-use crate::{DataError, Files};
+use crate::Files;
 
 const FORMS: &str = "forms/forms.csv";
 const FORM_INDICATORS: &str = "forms/form_indicators.csv";
@@ -24,22 +24,18 @@ pub(crate) fn parse_forms(
     regions: &[Region],
     departments: &[Department],
     indicators: &[Indicator],
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) -> FormSet {
     let file = |name: &str| files.iter().find(|(p, _)| p == name).map(|(_, c)| *c);
     for (p, _) in files.iter().filter(|(p, _)| p.starts_with("forms/")) {
         if ![FORMS, FORM_INDICATORS, RULES, BOUNDS].contains(&p.as_str()) {
-            errors.push(DataError {
-                file: p.clone(),
-                line: 0,
-                message: format!("未知的文件 / unknown file: forms/ holds only {FORMS}, {FORM_INDICATORS}, {RULES} and {BOUNDS}"),
-            });
+            errors.push(Located::at(p.clone(), 0, format!("未知的文件 / unknown file: forms/ holds only {FORMS}, {FORM_INDICATORS}, {RULES} and {BOUNDS}")));
         }
     }
     let Some(forms_text) = file(FORMS) else {
         for other in [FORM_INDICATORS, RULES, BOUNDS] {
             if file(other).is_some() {
-                errors.push(DataError { file: FORMS.into(), line: 0, message: format!("文件缺失 / file is missing ({other} needs it)") });
+                errors.push(Located::at(FORMS, 0, format!("文件缺失 / file is missing ({other} needs it)")));
             }
         }
         return FormSet::default();
@@ -67,7 +63,7 @@ pub(crate) fn parse_forms(
         }
     }
     match file(FORM_INDICATORS) {
-        None => errors.push(DataError { file: FORM_INDICATORS.into(), line: 0, message: "文件缺失 / file is missing from the dataset".into() }),
+        None => errors.push(Located::at(FORM_INDICATORS, 0, "文件缺失 / file is missing from the dataset")),
         Some(text) => {
             if let Some(t) = Table::read(FORM_INDICATORS, text, &["form_code", "indicator_code", "decimals", "required"], &[], errors) {
                 let mut seen = HashMap::new();
@@ -79,7 +75,7 @@ pub(crate) fn parse_forms(
     }
     for f in &set.forms {
         if f.indicators.is_empty() {
-            errors.push(DataError { file: FORM_INDICATORS.into(), line: 0, message: format!("报表 {} 没有指标 / form {} has no indicators", f.code, f.code) });
+            errors.push(Located::at(FORM_INDICATORS, 0, format!("报表 {} 没有指标 / form {} has no indicators", f.code, f.code)));
         }
     }
     if let Some(text) = file(RULES) {
@@ -107,7 +103,7 @@ fn form(
     regions: &HashSet<&str>,
     departments: &HashSet<&str>,
     seen: &mut HashMap<String, u64>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) -> Option<Form> {
     let n = errors.len();
     let code = row.code("code", errors);
@@ -190,7 +186,7 @@ fn sample_period(f: Frequency) -> Period {
     }
 }
 
-fn form_of<'s>(row: &Row<'_>, set: &'s mut FormSet, errors: &mut Vec<DataError>) -> Option<&'s mut Form> {
+fn form_of<'s>(row: &Row<'_>, set: &'s mut FormSet, errors: &mut Vec<Located>) -> Option<&'s mut Form> {
     let code = row.code("form_code", errors)?;
     let found = set.forms.iter_mut().find(|f| f.code == code);
     if found.is_none() {
@@ -204,7 +200,7 @@ fn form_indicator(
     set: &mut FormSet,
     indicators: &HashMap<&str, &Indicator>,
     seen: &mut HashMap<(String, String), u64>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) {
     let n = errors.len();
     let code = row.code("indicator_code", errors);
@@ -244,7 +240,7 @@ fn rule(
     set: &mut FormSet,
     indicators: &HashMap<&str, &Indicator>,
     seen: &mut HashMap<(String, String), u64>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) {
     let n = errors.len();
     let code = row.code("code", errors);
@@ -283,7 +279,7 @@ fn rule(
     });
 }
 
-fn bound(row: &Row<'_>, regions: &HashSet<&str>, indicators: &HashMap<&str, &Indicator>, errors: &mut Vec<DataError>) -> Option<Bound> {
+fn bound(row: &Row<'_>, regions: &HashSet<&str>, indicators: &HashMap<&str, &Indicator>, errors: &mut Vec<Located>) -> Option<Bound> {
     let n = errors.len();
     let region = row.code("region_code", errors);
     let indicator = row.code("indicator_code", errors);

@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use std::fmt;
 
 use digecon_core::{
-    Constraint, Department, Indicator, Observation, Plan, Project, Region, Target, Task,
+    Constraint, Department, Indicator, Located, Observation, Plan, Project, Region, Target, Task,
 };
 
-pub use csvio::{observation_header, parse_decimal, write_observations, ObservationRow, Row, Table};
+pub use csvio::{observation_header, write_observations, ObservationRow, Row, Table};
 pub use load::{parse_observation_file, parse_observations, ObservationFile};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -38,40 +38,13 @@ pub fn seeds_dir() -> Option<std::path::PathBuf> {
         .find(|d| d.join("README.md").is_file())
 }
 
-/// One problem in one place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataError {
-    pub file: String,
-    /// 1-based line; 0 when the problem concerns the whole file.
-    pub line: u64,
-    pub message: String,
-}
-
-impl fmt::Display for DataError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
-        }
-    }
-}
-
-/// Every problem found, in file order. Display prints one per line.
+/// Every problem found, in file order (each a [`Located`] at `file:line`). Display prints one per line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct DataErrors(pub Vec<DataError>);
+pub struct DataErrors(pub Vec<Located>);
 
 impl fmt::Display for DataErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        writeln!(f, "数据有 {n} 处错误，未写入任何数据 / {n} problem(s) found, nothing was written:")?;
-        for e in self.0.iter().take(digecon_core::limits::PRINTED_PROBLEMS) {
-            writeln!(f, "  {e}")?;
-        }
-        if let Some(more) = digecon_core::limits::more_line(n) {
-            writeln!(f, "  {more}")?;
-        }
-        Ok(())
+        digecon_core::located::write_problems(f, "数据", self.0.iter())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use digecon_core::{check_value, Limits, 
+use digecon_core::{check_value, Limits, Located,
     is_indicator_code, Accumulation, Aggregation, Attribute, Constraint, Department,
     DepartmentKind, Formula, Frequency, Indicator, Milestone, Observation, ObservationKey,
     ObservationStatus, Period, Plan, PlanKind, Polarity, Project, Region, RegionLevel, Relation,
@@ -10,7 +10,7 @@ use digecon_core::{check_value, Limits,
 };
 
 use crate::csvio::{Row, Table, OBSERVATION_COLUMNS};
-use crate::{Catalog, DataError, DataErrors, Dataset, Files};
+use crate::{Catalog, DataErrors, Dataset, Files};
 
 const REGIONS: &str = "regions.csv";
 const DEPARTMENTS: &str = "departments.csv";
@@ -25,10 +25,10 @@ const OBSERVATIONS_DIR: &str = "observations/";
 pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
     let mut errors = Vec::new();
     let file = |name: &str| files.iter().find(|(p, _)| p == name).map(|(_, c)| *c);
-    let table = |name: &str, required: &[&str], optional: &[&str], errors: &mut Vec<DataError>| match file(name) {
+    let table = |name: &str, required: &[&str], optional: &[&str], errors: &mut Vec<Located>| match file(name) {
         Some(text) => Table::read(name, text, required, optional, errors),
         None => {
-            errors.push(DataError { file: name.to_string(), line: 0, message: "文件缺失 / file is missing from the dataset".into() });
+            errors.push(Located::at(name, 0, "文件缺失 / file is missing from the dataset"));
             None
         }
     };
@@ -155,7 +155,7 @@ pub struct ObservationFile {
 /// encoding (UTF-8 ± BOM, UTF-16 with a BOM, GBK when clearly Chinese — anything else refused
 /// with line, byte offset and remedy), then the rows as [`parse_observations`] does.
 pub fn parse_observation_file(file: &str, bytes: &[u8], catalog: &Catalog, limits: &Limits) -> Result<ObservationFile, DataErrors> {
-    let whole = |e: digecon_core::InputError| DataErrors(vec![DataError { file: file.to_string(), line: e.line, message: e.message }]);
+    let whole = |e: Located| DataErrors(vec![e.in_file(file)]);
     digecon_core::limits::check_file_size(bytes.len() as u64, limits).map_err(whole)?;
     let decoded = digecon_core::text::decode(bytes).map_err(whole)?;
     let mut notes: Vec<String> = decoded.note().map(|n| format!("{file}: {n}")).into_iter().collect();
@@ -176,7 +176,7 @@ fn parse_observations_into(
     catalog: &Catalog,
     limits: &Limits,
     seen: &mut HashMap<ObservationKey, (String, u64)>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) -> Result<Vec<Observation>, ()> {
     let before = errors.len();
     let Some(t) = Table::read_limited(file, text, OBSERVATION_COLUMNS, &[], limits, errors) else { return Err(()) };
@@ -201,7 +201,7 @@ fn parse_observations_into(
     }
 }
 
-fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<DataError>) -> Option<Observation> {
+fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<Located>) -> Option<Observation> {
     let n = errors.len();
     let region_code = row.code("region_code", errors);
     let indicator_code = row.code("indicator_code", errors);
@@ -278,7 +278,7 @@ fn check_unique<K: std::hash::Hash + Eq + std::fmt::Display>(
     seen: &mut HashMap<K, u64>,
     key: K,
     row: &Row<'_>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) -> bool {
     if let Some(first) = seen.get(&key) {
         errors.push(row.error(format!("重复的键 / duplicate key `{key}` (first at line {first})")));
@@ -289,7 +289,7 @@ fn check_unique<K: std::hash::Hash + Eq + std::fmt::Display>(
     }
 }
 
-fn regions(t: &Table, errors: &mut Vec<DataError>) -> Vec<Region> {
+fn regions(t: &Table, errors: &mut Vec<Located>) -> Vec<Region> {
     let mut out: Vec<(u64, Region)> = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -332,7 +332,7 @@ fn regions(t: &Table, errors: &mut Vec<DataError>) -> Vec<Region> {
         let Some(p) = &r.parent_code else { continue };
         let ok = match (levels.get(p.as_str()), r.level) {
             (None, _) => {
-                errors.push(DataError { file: t.file.clone(), line: *line, message: format!("未知的上级地区 / unknown parent_code `{p}`") });
+                errors.push(Located::at(t.file.clone(), *line, format!("未知的上级地区 / unknown parent_code `{p}`")));
                 continue;
             }
             (Some(RegionLevel::Province), RegionLevel::City) => true,
@@ -341,17 +341,13 @@ fn regions(t: &Table, errors: &mut Vec<DataError>) -> Vec<Region> {
             _ => false,
         };
         if !ok {
-            errors.push(DataError {
-                file: t.file.clone(),
-                line: *line,
-                message: format!("上级地区层级不对 / a {} cannot have the {} `{p}` as parent", r.level, levels[p.as_str()]),
-            });
+            errors.push(Located::at(t.file.clone(), *line, format!("上级地区层级不对 / a {} cannot have the {} `{p}` as parent", r.level, levels[p.as_str()])));
         }
     }
     out.into_iter().map(|(_, r)| r).collect()
 }
 
-fn departments(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<DataError>) -> Vec<Department> {
+fn departments(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Located>) -> Vec<Department> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -390,7 +386,7 @@ fn departments(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Dat
     out
 }
 
-fn plans(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<DataError>) -> Vec<Plan> {
+fn plans(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Located>) -> Vec<Plan> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -433,7 +429,7 @@ fn plans(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<DataError
     out
 }
 
-fn indicators(t: &Table, errors: &mut Vec<DataError>) -> Vec<Indicator> {
+fn indicators(t: &Table, errors: &mut Vec<Located>) -> Vec<Indicator> {
     let mut out: Vec<(u64, Indicator)> = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -478,17 +474,9 @@ fn indicators(t: &Table, errors: &mut Vec<DataError>) -> Vec<Indicator> {
         if let Some(f) = &i.formula {
             for r in f.references() {
                 if !known.contains(r) {
-                    errors.push(DataError {
-                        file: t.file.clone(),
-                        line: *line,
-                        message: format!("公式引用了未知指标 / formula `{f}` refers to unknown indicator `{r}`"),
-                    });
+                    errors.push(Located::at(t.file.clone(), *line, format!("公式引用了未知指标 / formula `{f}` refers to unknown indicator `{r}`")));
                 } else if r == i.code {
-                    errors.push(DataError {
-                        file: t.file.clone(),
-                        line: *line,
-                        message: format!("公式引用了自身 / formula `{f}` refers to the indicator itself"),
-                    });
+                    errors.push(Located::at(t.file.clone(), *line, format!("公式引用了自身 / formula `{f}` refers to the indicator itself")));
                 }
             }
         }
@@ -534,7 +522,7 @@ impl<'a> UnitResolver<'a> {
         self.ancestors(unit_region).contains(&plan_region) || self.ancestors(plan_region).contains(&unit_region)
     }
 
-    fn resolve(&self, names: &[String], plan_region: &str, row: &Row<'_>, column: &str, errors: &mut Vec<DataError>) -> Vec<String> {
+    fn resolve(&self, names: &[String], plan_region: &str, row: &Row<'_>, column: &str, errors: &mut Vec<Located>) -> Vec<String> {
         let mut out = Vec::new();
         for name in names {
             let candidates: Vec<&&Department> = self
@@ -557,7 +545,7 @@ impl<'a> UnitResolver<'a> {
     }
 }
 
-fn plan_of<'p>(row: &Row<'_>, plans: &HashMap<&str, &'p Plan>, errors: &mut Vec<DataError>) -> Option<&'p Plan> {
+fn plan_of<'p>(row: &Row<'_>, plans: &HashMap<&str, &'p Plan>, errors: &mut Vec<Located>) -> Option<&'p Plan> {
     let id = row.code("plan_id", errors)?;
     match plans.get(id.as_str()) {
         Some(p) => Some(p),
@@ -568,7 +556,7 @@ fn plan_of<'p>(row: &Row<'_>, plans: &HashMap<&str, &'p Plan>, errors: &mut Vec<
     }
 }
 
-fn region_and_indicator(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<DataError>) -> (Option<String>, Option<String>) {
+fn region_and_indicator(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<Located>) -> (Option<String>, Option<String>) {
     let region = row.code("region_code", errors).filter(|c| {
         let ok = catalog.region(c).is_some();
         if !ok {
@@ -591,7 +579,7 @@ fn targets(
     plans: &HashMap<&str, &Plan>,
     catalog: &Catalog,
     units: &UnitResolver<'_>,
-    errors: &mut Vec<DataError>,
+    errors: &mut Vec<Located>,
 ) -> Vec<Target> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
@@ -647,7 +635,7 @@ fn targets(
     out
 }
 
-fn constraints(t: &Table, catalog: &Catalog, errors: &mut Vec<DataError>) -> Vec<Constraint> {
+fn constraints(t: &Table, catalog: &Catalog, errors: &mut Vec<Located>) -> Vec<Constraint> {
     let mut out = Vec::new();
     for row in t.rows() {
         let n = errors.len();
@@ -673,7 +661,34 @@ fn constraints(t: &Table, catalog: &Catalog, errors: &mut Vec<DataError>) -> Vec
     out
 }
 
-fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, errors: &mut Vec<DataError>) -> Vec<Task> {
+/// A task's or project's lead and co-operating units, resolved within its plan's region, and its
+/// `plan #number` checked unique.
+fn units_and_key(
+    row: &Row<'_>,
+    plan: Option<&Plan>,
+    number: Option<i64>,
+    units: &UnitResolver<'_>,
+    seen: &mut HashMap<String, u64>,
+    errors: &mut Vec<Located>,
+) -> (Vec<String>, Vec<String>) {
+    let lead = row.list("lead_units", errors);
+    let coop = row.list("coop_units", errors);
+    let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
+    if let Some(p) = plan {
+        if let Some(names) = &lead {
+            lead_codes = units.resolve(names, &p.region_code, row, "lead_units", errors);
+        }
+        if let Some(names) = &coop {
+            coop_codes = units.resolve(names, &p.region_code, row, "coop_units", errors);
+        }
+        if let Some(num) = number {
+            check_unique(seen, format!("{} #{num}", p.id), row, errors);
+        }
+    }
+    (lead_codes, coop_codes)
+}
+
+fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, errors: &mut Vec<Located>) -> Vec<Task> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -687,20 +702,7 @@ fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, erro
             ok
         });
         let text = row.required_text("text", errors);
-        let lead = row.list("lead_units", errors);
-        let coop = row.list("coop_units", errors);
-        let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
-        if let Some(p) = plan {
-            if let Some(names) = &lead {
-                lead_codes = units.resolve(names, &p.region_code, &row, "lead_units", errors);
-            }
-            if let Some(names) = &coop {
-                coop_codes = units.resolve(names, &p.region_code, &row, "coop_units", errors);
-            }
-            if let Some(num) = number {
-                check_unique(&mut seen, format!("{} #{num}", p.id), &row, errors);
-            }
-        }
+        let (lead_codes, coop_codes) = units_and_key(&row, plan, number, units, &mut seen, errors);
         if errors.len() > n {
             continue;
         }
@@ -719,7 +721,7 @@ fn tasks(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, erro
     out
 }
 
-fn projects(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, errors: &mut Vec<DataError>) -> Vec<Project> {
+fn projects(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, errors: &mut Vec<Located>) -> Vec<Project> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
@@ -727,20 +729,7 @@ fn projects(t: &Table, plans: &HashMap<&str, &Plan>, units: &UnitResolver<'_>, e
         let plan = plan_of(&row, plans, errors);
         let number = row.int("number", errors);
         let name = row.required_text("name", errors);
-        let lead = row.list("lead_units", errors);
-        let coop = row.list("coop_units", errors);
-        let (mut lead_codes, mut coop_codes) = (Vec::new(), Vec::new());
-        if let Some(p) = plan {
-            if let Some(names) = &lead {
-                lead_codes = units.resolve(names, &p.region_code, &row, "lead_units", errors);
-            }
-            if let Some(names) = &coop {
-                coop_codes = units.resolve(names, &p.region_code, &row, "coop_units", errors);
-            }
-            if let Some(num) = number {
-                check_unique(&mut seen, format!("{} #{num}", p.id), &row, errors);
-            }
-        }
+        let (lead_codes, coop_codes) = units_and_key(&row, plan, number, units, &mut seen, errors);
         if errors.len() > n {
             continue;
         }

@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use digecon_core::{Indicator, Polarity, RegionLevel};
-use digecon_dataset::{DataError, Table};
+use digecon_core::{Indicator, Located, Polarity, RegionLevel};
+use digecon_dataset::Table;
 use serde::Serialize;
 
 pub const FRAMEWORK_FILE: &str = "evaluation/framework.csv";
@@ -131,10 +131,10 @@ pub struct Schemes {
 
 impl Schemes {
     /// The schemes shipped in `data/evaluation/` (compiled into the dataset crate).
-    pub fn embedded(indicators: &[Indicator]) -> Result<Schemes, Vec<DataError>> {
+    pub fn embedded(indicators: &[Indicator]) -> Result<Schemes, Vec<Located>> {
         let file = |name: &str| {
             digecon_dataset::EMBEDDED.iter().find(|(p, _)| *p == name).map(|(_, c)| *c).ok_or_else(|| {
-                vec![DataError { file: name.into(), line: 0, message: "文件缺失 / file missing".into() }]
+                vec![Located::at(name, 0, "文件缺失 / file missing")]
             })
         };
         Schemes::parse(file(FRAMEWORK_FILE)?, file(TIERS_FILE)?, indicators)
@@ -145,7 +145,7 @@ impl Schemes {
     }
 
     /// Parses and checks both files; every problem is reported with file and line.
-    pub fn parse(framework_csv: &str, tiers_csv: &str, indicators: &[Indicator]) -> Result<Schemes, Vec<DataError>> {
+    pub fn parse(framework_csv: &str, tiers_csv: &str, indicators: &[Indicator]) -> Result<Schemes, Vec<Located>> {
         let catalogue: HashMap<&str, &Indicator> = indicators.iter().map(|i| (i.code.as_str(), i)).collect();
         let mut errors = Vec::new();
         let mut schemes: Vec<Scheme> = Vec::new();
@@ -224,11 +224,11 @@ impl Schemes {
         for s in &schemes {
             let with_children: HashSet<&str> = s.nodes.iter().filter_map(|n| n.parent.as_deref()).collect();
             for n in s.nodes.iter().filter(|n| !n.is_indicator && !with_children.contains(n.code.as_str())) {
-                errors.push(DataError { file: FRAMEWORK_FILE.into(), line: 0, message: format!("`{}` 中的聚合项 `{}` 没有下级 / aggregate `{}` of scope `{}` has no children", s.scope, n.code, n.code, s.scope) });
+                errors.push(Located::at(FRAMEWORK_FILE, 0, format!("`{}` 中的聚合项 `{}` 没有下级 / aggregate `{}` of scope `{}` has no children", s.scope, n.code, n.code, s.scope)));
             }
             let depths: HashSet<usize> = s.indicators().map(|n| s.depth(&n.code)).collect();
             if depths.len() > 1 {
-                errors.push(DataError { file: FRAMEWORK_FILE.into(), line: 0, message: format!("`{}` 的指标须在同一层 / the indicators of scope `{}` must all be at the same depth, found depths {depths:?}", s.scope, s.scope) });
+                errors.push(Located::at(FRAMEWORK_FILE, 0, format!("`{}` 的指标须在同一层 / the indicators of scope `{}` must all be at the same depth, found depths {depths:?}", s.scope, s.scope)));
             }
         }
         let cols = ["scope", "subject", "method", "parameters", "basis"];
@@ -249,7 +249,7 @@ impl Schemes {
                 }
                 let params = r.raw("parameters");
                 let thresholds = || -> Option<Vec<f64>> {
-                    let v: Option<Vec<f64>> = params.split(';').map(digecon_dataset::parse_decimal).collect();
+                    let v: Option<Vec<f64>> = params.split(';').map(digecon_core::parse_decimal).collect();
                     v.filter(|v| !v.is_empty() && v.windows(2).all(|w| w[0] > w[1]))
                 };
                 let method = match method.as_str() {

@@ -135,19 +135,19 @@ pub fn csv_records(file: &str, text: &str) -> Result<Vec<(u64, Vec<String>)>> {
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).comment(Some(b'#')).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| IndexError::InputLine { source_name: file.to_string(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
+        let rec = rec.map_err(|e| IndexError::at(file, e.position().map_or(0, |p| p.line()), e.to_string()))?;
         out.push((rec.position().map_or(0, |p| p.line()), rec.iter().map(String::from).collect()));
     }
     Ok(out)
 }
 
-/// `file:line: 列 / column k: message`, k counted from 1 as in a spreadsheet.
+/// `file:line:k: message`, k counted from 1 as in a spreadsheet.
 pub(crate) fn cell(file: &str, line: u64, column: usize, message: String) -> IndexError {
     at(file, line, column, message)
 }
 
 fn at(file: &str, line: u64, column: usize, message: String) -> IndexError {
-    IndexError::Cell { source_name: file.to_string(), line, column, message }
+    IndexError::at_column(file, line, column.to_string(), message)
 }
 
 /// A judgement: a decimal (`0.5`, `3`) or a fraction (`1/3`).
@@ -167,20 +167,13 @@ pub fn parse_matrix(source_name: &str, text: &str) -> Result<(Vec<String>, Vec<V
     let file = source_name.to_string();
     let recs = csv_records(&file, text)?;
     let Some(((hline, header), rows)) = recs.split_first() else {
-        return Err(IndexError::File {
-            source_name: file,
-            message: "文件为空 / empty file: expected a header row of criterion names (`,A,B,C`), then one row per criterion".into(),
-        });
+        return Err(IndexError::file(file, "文件为空 / empty file: expected a header row of criterion names (`,A,B,C`), then one row per criterion"));
     };
     let hline = *hline;
     let names: Vec<String> = header.iter().skip(1).cloned().collect();
     let n = names.len();
     if n == 0 {
-        return Err(IndexError::InputLine {
-            source_name: file,
-            line: hline,
-            message: "表头没有准则名称 / the header row names no criteria: expected an empty first cell, then the criterion names (`,A,B,C`)".into(),
-        });
+        return Err(IndexError::at(file, hline, "表头没有准则名称 / the header row names no criteria: expected an empty first cell, then the criterion names (`,A,B,C`)"));
     }
     for (k, name) in names.iter().enumerate() {
         if name.is_empty() {
@@ -252,17 +245,13 @@ pub fn parse_matrix(source_name: &str, text: &str) -> Result<(Vec<String>, Vec<V
     if matrix.len() < n {
         let after = rows.last().map_or(hline, |r| r.0) + 1;
         let missing: Vec<&str> = names[matrix.len()..].iter().map(String::as_str).collect();
-        return Err(IndexError::InputLine {
-            source_name: file,
-            line: after,
-            message: format!(
+        return Err(IndexError::at(file, after, format!(
                 "只有 {} 行判断, 应为 {n} (矩阵不是方阵), 缺少 {} 的行 / only {} rows of judgements, expected {n} (the matrix is not square): no row for {}",
                 matrix.len(),
                 missing.join("、"),
                 matrix.len(),
                 missing.join(", ")
-            ),
-        });
+            )));
     }
     for i in 0..n {
         for j in 0..i {

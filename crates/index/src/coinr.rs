@@ -22,21 +22,13 @@ pub struct CoinrMeta {
 }
 
 fn headers<R: Read>(rdr: &mut csv::Reader<R>, source: &str) -> Result<Vec<String>> {
-    let h = rdr.headers().map_err(|e| IndexError::InputLine {
-        source_name: source.into(),
-        line: 1,
-        message: format!("无法读取表头 / cannot read the header: {e}"),
-    })?;
+    let h = rdr.headers().map_err(|e| IndexError::at(source, 1, format!("无法读取表头 / cannot read the header: {e}")))?;
     Ok(h.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_string()).collect())
 }
 
 fn record_err(source: &str, e: csv::Error) -> IndexError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
-    IndexError::InputLine {
-        source_name: source.into(),
-        line,
-        message: format!("CSV 格式错误 / malformed CSV: {e}"),
-    }
+    IndexError::at(source, line, format!("CSV 格式错误 / malformed CSV: {e}"))
 }
 
 fn is_missing(s: &str) -> bool {
@@ -51,12 +43,7 @@ fn parse_number(s: &str, source: &str, line: u64, column: &str) -> Result<Option
     }
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(IndexError::Input {
-            source_name: source.into(),
-            line,
-            column: column.into(),
-            message: format!("应为数值或空 / expected a number, empty or NA, found `{s}`"),
-        }),
+        _ => Err(IndexError::at_column(source, line, column, format!("应为数值或空 / expected a number, empty or NA, found `{s}`"))),
     }
 }
 
@@ -68,11 +55,7 @@ pub fn read_imeta<R: Read>(reader: R, source: &str) -> Result<CoinrMeta> {
     let h = headers(&mut rdr, source)?;
     let col = |name: &str| h.iter().position(|c| c == name);
     let need = |name: &str| {
-        col(name).ok_or_else(|| IndexError::InputLine {
-            source_name: source.into(),
-            line: 1,
-            message: format!("缺少列 / missing column `{name}` (expected COINr iMeta columns Level, iCode, Direction, Weight, Parent, Type)"),
-        })
+        col(name).ok_or_else(|| IndexError::at(source, 1, format!("缺少列 / missing column `{name}` (expected COINr iMeta columns Level, iCode, Direction, Weight, Parent, Type)")))
     };
     let (c_level, c_code, c_dir, c_w, c_parent, c_type) =
         (need("Level")?, need("iCode")?, need("Direction")?, need("Weight")?, need("Parent")?, need("Type")?);
@@ -86,50 +69,25 @@ pub fn read_imeta<R: Read>(reader: R, source: &str) -> Result<CoinrMeta> {
         let field = |c: usize| rec.get(c).unwrap_or("").trim();
         let code = field(c_code).to_string();
         if code.is_empty() {
-            return Err(IndexError::Input {
-                source_name: source.into(),
-                line,
-                column: "iCode".into(),
-                message: "代码为空 / empty code".into(),
-            });
+            return Err(IndexError::at_column(source, line, "iCode", "代码为空 / empty code"));
         }
         let num = |c: usize, name: &str| parse_number(field(c), source, line, name);
         let req = |c: usize, name: &str| -> Result<f64> {
-            num(c, name)?.ok_or_else(|| IndexError::Input {
-                source_name: source.into(),
-                line,
-                column: name.into(),
-                message: format!("`{code}`: 缺少数值 / a number is required for indicators and aggregates"),
-            })
+            num(c, name)?.ok_or_else(|| IndexError::at_column(source, line, name, format!("`{code}`: 缺少数值 / a number is required for indicators and aggregates")))
         };
         match field(c_type) {
             "Indicator" | "Aggregate" => {
                 let level = req(c_level, "Level")?;
                 if level < 1.0 || level.fract() != 0.0 || level > 255.0 {
-                    return Err(IndexError::Input {
-                        source_name: source.into(),
-                        line,
-                        column: "Level".into(),
-                        message: format!("应为正整数 / expected a positive integer, found {level}"),
-                    });
+                    return Err(IndexError::at_column(source, line, "Level", format!("应为正整数 / expected a positive integer, found {level}")));
                 }
                 let is_ind = field(c_type) == "Indicator";
                 if is_ind != (level == 1.0) {
-                    return Err(IndexError::Input {
-                        source_name: source.into(),
-                        line,
-                        column: "Level".into(),
-                        message: format!("`{code}`: 指标在层级 1, 聚合项在层级 ≥ 2 / indicators are at level 1 and aggregates at level ≥ 2, found {level}"),
-                    });
+                    return Err(IndexError::at_column(source, line, "Level", format!("`{code}`: 指标在层级 1, 聚合项在层级 ≥ 2 / indicators are at level 1 and aggregates at level ≥ 2, found {level}")));
                 }
                 let direction = req(c_dir, "Direction")?;
                 if direction != 1.0 && direction != -1.0 {
-                    return Err(IndexError::Input {
-                        source_name: source.into(),
-                        line,
-                        column: "Direction".into(),
-                        message: format!("应为 1 或 -1 / expected 1 or -1, found {direction}"),
-                    });
+                    return Err(IndexError::at_column(source, line, "Direction", format!("应为 1 或 -1 / expected 1 or -1, found {direction}")));
                 }
                 let opt = |c: Option<usize>, name: &str| match c {
                     Some(c) => num(c, name),
@@ -141,12 +99,7 @@ pub fn read_imeta<R: Read>(reader: R, source: &str) -> Result<CoinrMeta> {
                     }
                     (None, None) => None,
                     _ => {
-                        return Err(IndexError::Input {
-                            source_name: source.into(),
-                            line,
-                            column: "goalpost_lower".into(),
-                            message: "下限与上限须同时给出 / give both goalpost_lower and goalpost_upper, or neither".into(),
-                        })
+                        return Err(IndexError::at_column(source, line, "goalpost_lower", "下限与上限须同时给出 / give both goalpost_lower and goalpost_upper, or neither"))
                     }
                 };
                 let parent = field(c_parent);
@@ -167,28 +120,15 @@ pub fn read_imeta<R: Read>(reader: R, source: &str) -> Result<CoinrMeta> {
             "Denominator" => dens.push(code),
             "Other" => others.push(code),
             t => {
-                return Err(IndexError::Input {
-                    source_name: source.into(),
-                    line,
-                    column: "Type".into(),
-                    message: format!("应为 Indicator, Aggregate, Group, Denominator 或 Other / expected Indicator, Aggregate, Group, Denominator or Other, found `{t}`"),
-                })
+                return Err(IndexError::at_column(source, line, "Type", format!("应为 Indicator, Aggregate, Group, Denominator 或 Other / expected Indicator, Aggregate, Group, Denominator or Other, found `{t}`")))
             }
         }
     }
-    let framework = Framework::new(specs).map_err(|e| IndexError::InputLine {
-        source_name: source.into(),
-        line: 0,
-        message: e.to_string(),
-    })?;
+    let framework = Framework::new(specs).map_err(|e| IndexError::at(source, 0, e.to_string()))?;
     for n in framework.indicators() {
         if let Some(d) = &n.denominator {
             if !dens.contains(d) {
-                return Err(IndexError::InputLine {
-                    source_name: source.into(),
-                    line: 0,
-                    message: format!("`{}`: 分母 `{d}` 不是 Denominator 行 / denominator `{d}` is not a row of Type Denominator", n.code),
-                });
+                return Err(IndexError::at(source, 0, format!("`{}`: 分母 `{d}` 不是 Denominator 行 / denominator `{d}` is not a row of Type Denominator", n.code)));
             }
         }
     }
@@ -203,12 +143,7 @@ pub fn read_idata<R: Read>(reader: R, source: &str, meta: &CoinrMeta) -> Result<
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let h = headers(&mut rdr, source)?;
     let fw = &meta.framework;
-    let col_err = |column: &str, message: String| IndexError::Input {
-        source_name: source.into(),
-        line: 1,
-        column: column.into(),
-        message,
-    };
+    let col_err = |column: &str, message: String| IndexError::at_column(source, 1, column, message);
     enum Role {
         Code,
         Name,
@@ -248,15 +183,11 @@ pub fn read_idata<R: Read>(reader: R, source: &str, meta: &CoinrMeta) -> Result<
         roles.push(role);
     }
     if !roles.iter().any(|r| matches!(r, Role::Code)) {
-        return Err(IndexError::InputLine { source_name: source.into(), line: 1, message: "缺少 uCode 列 / missing column `uCode`".into() });
+        return Err(IndexError::at(source, 1, "缺少 uCode 列 / missing column `uCode`"));
     }
     for (i, n) in fw.indicators().iter().enumerate() {
         if !roles.iter().any(|r| matches!(r, Role::Indicator(j) if *j == i)) {
-            return Err(IndexError::InputLine {
-                source_name: source.into(),
-                line: 1,
-                message: format!("缺少指标列 / missing indicator column `{}`", n.code),
-            });
+            return Err(IndexError::at(source, 1, format!("缺少指标列 / missing indicator column `{}`", n.code)));
         }
     }
     let mut codes = Vec::new();
@@ -275,20 +206,10 @@ pub fn read_idata<R: Read>(reader: R, source: &str, meta: &CoinrMeta) -> Result<
                 Role::Code => {
                     let c = v.trim();
                     if c.is_empty() || c.contains(char::is_whitespace) {
-                        return Err(IndexError::Input {
-                            source_name: source.into(),
-                            line,
-                            column: "uCode".into(),
-                            message: format!("应为非空且无空格的代码 / expected a non-empty code without spaces, found `{v}`"),
-                        });
+                        return Err(IndexError::at_column(source, line, "uCode", format!("应为非空且无空格的代码 / expected a non-empty code without spaces, found `{v}`")));
                     }
                     if codes.iter().any(|x: &String| x == c) {
-                        return Err(IndexError::Input {
-                            source_name: source.into(),
-                            line,
-                            column: "uCode".into(),
-                            message: format!("单位代码重复 / duplicate unit code `{c}`"),
-                        });
+                        return Err(IndexError::at_column(source, line, "uCode", format!("单位代码重复 / duplicate unit code `{c}`")));
                     }
                     codes.push(c.to_string());
                 }
@@ -298,12 +219,7 @@ pub fn read_idata<R: Read>(reader: R, source: &str, meta: &CoinrMeta) -> Result<
                     match &time {
                         None => time = Some((t, line)),
                         Some((t0, l0)) if *t0 != t => {
-                            return Err(IndexError::Input {
-                                source_name: source.into(),
-                                line,
-                                column: "Time".into(),
-                                message: format!("不支持面板数据 / panel data is not supported: Time `{t}` differs from `{t0}` on line {l0}; give one time point"),
-                            })
+                            return Err(IndexError::at_column(source, line, "Time", format!("不支持面板数据 / panel data is not supported: Time `{t}` differs from `{t0}` on line {l0}; give one time point")))
                         }
                         _ => {}
                     }
@@ -371,13 +287,13 @@ mod tests {
         let m = read_imeta(META.as_bytes(), "iMeta.csv").unwrap();
         let d = "uCode,a,b\nAA,1,2\nBB,x1,2\n";
         let e = read_idata(d.as_bytes(), "iData.csv", &m).unwrap_err().to_string();
-        assert_eq!(e, "iData.csv:3: 列 / column `a`: 应为数值或空 / expected a number, empty or NA, found `x1`");
+        assert_eq!(e, "iData.csv:3:a: 应为数值或空 / expected a number, empty or NA, found `x1`");
         let d = "uCode,a,b,P\nAA,1,2,3\n";
         let e = read_idata(d.as_bytes(), "iData.csv", &m).unwrap_err().to_string();
-        assert!(e.starts_with("iData.csv:1: 列 / column `P`: 聚合项不能是数据列"), "{e}");
+        assert!(e.starts_with("iData.csv:1:P: 聚合项不能是数据列"), "{e}");
         let bad = META.replace("-1,2,,,P", "0,2,,,P");
         let e = read_imeta(bad.as_bytes(), "iMeta.csv").unwrap_err().to_string();
-        assert!(e.starts_with("iMeta.csv:3: 列 / column `Direction`"), "{e}");
+        assert!(e.starts_with("iMeta.csv:3:Direction"), "{e}");
         let d = "uCode,Time,a,b\nAA,2018,1,2\nBB,2019,1,2\n";
         let e = read_idata(d.as_bytes(), "iData.csv", &m).unwrap_err().to_string();
         assert!(e.contains("panel data is not supported"), "{e}");

@@ -1,21 +1,15 @@
 //! The one error type of the crate. Every message is zh-CN first, then English, and names what was
 //! expected; parse errors also name the source (file name), line and column.
 
+use digecon_core::Located;
+
 /// An error of the composite-index engine.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IndexError {
-    /// A malformed input file (iData, iMeta, a data CSV).
-    #[error("{source_name}:{line}: 列 / column `{column}`: {message}")]
-    Input { source_name: String, line: u64, column: String, message: String },
-    /// A malformed input file where no single column is at fault.
-    #[error("{source_name}:{line}: {message}")]
-    InputLine { source_name: String, line: u64, message: String },
-    /// A cell of a spreadsheet-like CSV, its column counted from 1 as in a spreadsheet.
-    #[error("{source_name}:{line}: 列 / column {column}: {message}")]
-    Cell { source_name: String, line: u64, column: usize, message: String },
-    /// A file that cannot be used as a whole (empty, unreadable CSV).
-    #[error("{source_name}: {message}")]
-    File { source_name: String, message: String },
+    /// A malformed input file (iData, iMeta, a data CSV, a pairwise matrix) at `file:line:column`
+    /// (column = header name, or counted from 1 as in a spreadsheet); line 0 = the file as a whole.
+    #[error(transparent)]
+    Input(#[from] Located),
     /// A framework (indicator tree) that cannot be used.
     #[error("指标框架无效 / invalid framework: {0}")]
     Framework(String),
@@ -34,6 +28,18 @@ pub enum IndexError {
 }
 
 impl IndexError {
+    pub(crate) fn at(file: impl Into<String>, line: u64, message: impl Into<String>) -> Self {
+        IndexError::Input(Located::at(file, line, message))
+    }
+
+    pub(crate) fn at_column(file: impl Into<String>, line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+        IndexError::Input(Located::at_column(file, line, column, message))
+    }
+
+    pub(crate) fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
+        IndexError::Input(Located::at(file, 0, message))
+    }
+
     pub(crate) fn step(step: &'static str, message: impl Into<String>) -> Self {
         IndexError::Step { step, message: message.into() }
     }

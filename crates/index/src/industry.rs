@@ -91,19 +91,19 @@ fn records(text: &str, source: &str, need: &[&str]) -> Result<Vec<(u64, Vec<Stri
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let h: Vec<String> = r
         .headers()
-        .map_err(|e| IndexError::InputLine { source_name: source.into(), line: 1, message: e.to_string() })?
+        .map_err(|e| IndexError::at(source, 1, e.to_string()))?
         .iter()
         .map(String::from)
         .collect();
     let idx: Vec<usize> = need
         .iter()
         .map(|n| {
-            h.iter().position(|c| c == n).ok_or_else(|| IndexError::InputLine { source_name: source.into(), line: 1, message: format!("缺少列 / missing column `{n}`") })
+            h.iter().position(|c| c == n).ok_or_else(|| IndexError::at(source, 1, format!("缺少列 / missing column `{n}`")))
         })
         .collect::<Result<_>>()?;
     let mut out = Vec::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| IndexError::InputLine { source_name: source.into(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
+        let rec = rec.map_err(|e| IndexError::at(source, e.position().map_or(0, |p| p.line()), e.to_string()))?;
         let line = rec.position().map_or(0, |p| p.line());
         out.push((line, idx.iter().map(|&i| rec.get(i).unwrap_or("").trim().to_string()).collect()));
     }
@@ -111,12 +111,7 @@ fn records(text: &str, source: &str, need: &[&str]) -> Result<Vec<(u64, Vec<Stri
 }
 
 fn number(s: &str, source: &str, line: u64, column: &str) -> Result<f64> {
-    s.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| IndexError::Input {
-        source_name: source.into(),
-        line,
-        column: column.into(),
-        message: format!("应为数值 / expected a number, found `{s}`"),
-    })
+    s.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| IndexError::at_column(source, line, column, format!("应为数值 / expected a number, found `{s}`")))
 }
 
 impl SelectionModel {
@@ -131,18 +126,13 @@ impl SelectionModel {
                 "attractiveness" => Dimension::Attractiveness,
                 "competitiveness" => Dimension::Competitiveness,
                 d => {
-                    return Err(IndexError::Input { source_name: cs.into(), line, column: "dimension".into(), message: format!("应为 attractiveness 或 competitiveness / expected attractiveness or competitiveness, found `{d}`") })
+                    return Err(IndexError::at_column(cs, line, "dimension", format!("应为 attractiveness 或 competitiveness / expected attractiveness or competitiveness, found `{d}`")))
                 }
             };
             criteria.push(Criterion { dimension, name_zh: r[1].clone(), name_en: r[2].clone(), weight: number(&r[3], cs, line, "weight")?, indicators: vec![] });
         }
         for (line, r) in records(indicators_csv, is, &["criterion_zh", "indicator_zh", "indicator_en", "weight"])? {
-            let c = criteria.iter_mut().find(|c| c.name_zh == r[0]).ok_or_else(|| IndexError::Input {
-                source_name: is.into(),
-                line,
-                column: "criterion_zh".into(),
-                message: format!("一级指标 `{}` 不在 criteria.csv 中 / criterion `{}` is not in criteria.csv", r[0], r[0]),
-            })?;
+            let c = criteria.iter_mut().find(|c| c.name_zh == r[0]).ok_or_else(|| IndexError::at_column(is, line, "criterion_zh", format!("一级指标 `{}` 不在 criteria.csv 中 / criterion `{}` is not in criteria.csv", r[0], r[0])))?;
             c.indicators.push(SubIndicator { name_zh: r[1].clone(), name_en: r[2].clone(), weight: number(&r[3], is, line, "weight")? });
         }
         let m = SelectionModel { criteria };
@@ -342,10 +332,7 @@ pub fn parse_experts(source_name: &str, text: &str, model: &SelectionModel) -> R
     let file = source_name.to_string();
     let recs = crate::ahp::csv_records(&file, text)?;
     let Some(((hline, header), rows)) = recs.split_first() else {
-        return Err(IndexError::File {
-            source_name: file,
-            message: "文件为空 / empty file: expected a header row `expert,industry,<the 27 indicators of Table 2>`".into(),
-        });
+        return Err(IndexError::file(file, "文件为空 / empty file: expected a header row `expert,industry,<the 27 indicators of Table 2>`"));
     };
     let hline = *hline;
     let leaves: Vec<(&str, &str)> = model.criteria.iter().flat_map(|c| c.indicators.iter().map(|i| (i.name_zh.as_str(), i.name_en.as_str()))).collect();
@@ -375,15 +362,11 @@ pub fn parse_experts(source_name: &str, text: &str, model: &SelectionModel) -> R
         }
     }
     let (Some(expert_col), Some(industry_col)) = (expert_col, industry_col) else {
-        return Err(IndexError::InputLine { source_name: file, line: hline, message: "缺少 expert 或 industry 列 / missing the column `expert` or `industry`".into() });
+        return Err(IndexError::at(file, hline, "缺少 expert 或 industry 列 / missing the column `expert` or `industry`"));
     };
     let missing: Vec<&str> = leaves.iter().zip(&leaf_col).filter(|(_, c)| c.is_none()).map(|(l, _)| l.0).collect();
     if !missing.is_empty() {
-        return Err(IndexError::InputLine {
-            source_name: file,
-            line: hline,
-            message: format!("缺少 {} 个指标列 / missing {} indicator columns: {}", missing.len(), missing.len(), missing.join(", ")),
-        });
+        return Err(IndexError::at(file, hline, format!("缺少 {} 个指标列 / missing {} indicator columns: {}", missing.len(), missing.len(), missing.join(", "))));
     }
     let leaf_col: Vec<usize> = leaf_col.into_iter().flatten().collect();
     let mut out: Vec<ExpertScores> = Vec::new();
@@ -424,7 +407,7 @@ pub fn parse_experts(source_name: &str, text: &str, model: &SelectionModel) -> R
         out[i].scores.push(scores);
     }
     if out.is_empty() {
-        return Err(IndexError::File { source_name: file, message: "没有打分行 / no score rows after the header".into() });
+        return Err(IndexError::file(file, "没有打分行 / no score rows after the header"));
     }
     Ok(out)
 }
@@ -455,7 +438,7 @@ mod tests {
         assert!(SelectionModel::from_csv(c, i).unwrap_err().to_string().contains("sum to 0.5"));
         let c = "dimension,criterion_zh,criterion_en,weight\nattractiveness,x,x,1\ncompetitiveness,y,y,1\n";
         let i = "criterion_zh,indicator_zh,indicator_en,weight\nx,a,a,1\nz,b,b,1\n";
-        assert!(SelectionModel::from_csv(c, i).unwrap_err().to_string().starts_with("indicators.csv:3: 列 / column `criterion_zh`"));
+        assert!(SelectionModel::from_csv(c, i).unwrap_err().to_string().starts_with("indicators.csv:3:criterion_zh"));
     }
 
     #[test]

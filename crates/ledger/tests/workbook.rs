@@ -101,16 +101,16 @@ fn bad_task_ledger_is_rejected_with_sheet_row_and_column() {
     let lines: Vec<String> = errs.0.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         lines[0],
-        "bad.xlsx: 工作表 sheet「任务进度 progress」 第 3 行 row 3 第 B 列 column B（序号 number）: 未知的任务序号 / task number 98 in plan `jx-2022-workplan` (1–97)"
+        "bad.xlsx:任务进度 progress:3:B（序号 number）: 未知的任务序号 / task number 98 in plan `jx-2022-workplan` (1–97)"
     );
     // Row 4: a year is not a reporting period, the status word is not one of the four, 120 % is out of range.
-    let row4: Vec<(&str, &str)> = errs.0.iter().filter(|e| e.row == 4).map(|e| (e.column.as_str(), e.message.as_str())).collect();
+    let row4: Vec<(&str, &str)> = errs.0.iter().filter(|e| e.line == 4).map(|e| (e.column.as_deref().unwrap_or("").split('（').next().unwrap(), e.message.as_str())).collect();
     assert_eq!(row4.iter().map(|e| e.0).collect::<Vec<_>>(), ["C", "E", "F"], "{lines:#?}");
     assert!(row4[0].1.contains("月或季度") && row4[1].1.contains("`进行中`") && row4[2].1.contains("0 and 100"));
     // Row 5: 省工信厅 co-operates on task 1 but does not lead it.
-    let row5: Vec<&String> = lines.iter().filter(|l| l.contains("第 5 行")).collect();
+    let row5: Vec<&String> = lines.iter().filter(|l| l.contains(":5:")).collect();
     assert_eq!(row5.len(), 1);
-    assert!(row5[0].contains("第 D 列") && row5[0].contains("不是该任务的牵头单位"), "{row5:?}");
+    assert!(row5[0].contains(":5:D（") && row5[0].contains("不是该任务的牵头单位"), "{row5:?}");
     assert_eq!(errs.0.len(), 5, "{lines:#?}");
     let text = errs.to_string();
     assert!(text.starts_with("台账有 5 处错误，未写入任何数据 / 5 problem(s) found, nothing was written:"), "{text}");
@@ -119,8 +119,8 @@ fn bad_task_ledger_is_rejected_with_sheet_row_and_column() {
     let bytes = workbook(&[("Sheet1", &[&["a"]]), ("任务进度 progress", &[&["计划 plan_id", "序号 number", "备注 remark"]])]);
     let errs = read_task_ledger(&bytes, "bad.xlsx", &ctx).unwrap_err();
     let lines: Vec<String> = errs.0.iter().map(|e| e.to_string()).collect();
-    assert!(lines[0].contains("「Sheet1」") && lines[0].contains("未知的工作表"), "{lines:#?}");
-    assert!(lines.iter().any(|l| l.contains("第 C 列") && l.contains("未知的列")), "{lines:#?}");
+    assert!(lines[0].starts_with("bad.xlsx:Sheet1: ") && lines[0].contains("未知的工作表"), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains(":1:C（备注 remark）: ") && l.contains("未知的列")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("缺少必需的列") && l.contains("期间 period")), "{lines:#?}");
 }
 
@@ -159,21 +159,21 @@ fn bad_project_ledger_is_rejected_with_sheet_row_and_column() {
     let lines: Vec<String> = errs.0.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         lines[0],
-        "bad.xlsx: 工作表 sheet「重点项目 key_projects」 第 2 行 row 2 第 H 列 column H（年度计划投资（万元） planned_investment）: 投资额不能为负 / planned_investment must not be negative, got -100"
+        "bad.xlsx:重点项目 key_projects:2:H（年度计划投资（万元） planned_investment）: 投资额不能为负 / planned_investment must not be negative, got -100"
     );
     let fmt = digecon_core::format_value;
     assert_eq!(
         lines[1],
         format!(
-            "bad.xlsx: 工作表 sheet「月度投资 monthly」 第 2 行 row 2 第 D 列 column D（累计完成投资（万元） ytd_investment）: 累计完成投资 {} 低于 8 月累计 {} / year-to-date {} is below month 8's year-to-date {}",
+            "bad.xlsx:月度投资 monthly:2:D（累计完成投资（万元） ytd_investment）: 累计完成投资 {} 低于 8 月累计 {} / year-to-date {} is below month 8's year-to-date {}",
             fmt(aug - 500.0),
             fmt(aug),
             fmt(aug - 500.0),
             fmt(aug)
         )
     );
-    assert!(lines[2].contains("第 3 行") && lines[2].contains("第 B 列") && lines[2].contains("未知的项目编码 / unknown project `NOPE-1`"), "{lines:#?}");
+    assert!(lines[2].contains(":3:B（") && lines[2].contains("未知的项目编码 / unknown project `NOPE-1`"), "{lines:#?}");
     // NEW-1 is listed in the same file (its row has an error of its own); its January amount is negative.
-    assert!(lines.iter().any(|l| l.contains("第 4 行") && l.contains("第 C 列") && l.contains("must not be negative")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains(":4:C（") && l.contains("must not be negative")), "{lines:#?}");
     assert_eq!(errs.0.len(), 4, "{lines:#?}");
 }

@@ -597,7 +597,7 @@ pub fn report_each(
                 let mut push = |indicator: &'static str, value: Value, unit: &'static str| {
                     emit(&ObservationRef {
                         region_code: &region.code,
-                        region_name: &region.name,
+                        region_name: &region.name_zh,
                         region_level: by.as_str(),
                         indicator,
                         class_level: group.level,
@@ -669,7 +669,7 @@ pub fn report_each(
                 let (sm, _, ma) = table.slot_classes(e.slot);
                 top.push(TopRow {
                     region_code: region.code.clone(),
-                    region_name: region.name.clone(),
+                    region_name: region.name_zh.clone(),
                     period: y,
                     rank: i + 1,
                     small_class: sm.code.clone(),

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::error::DataError;
+use digecon_core::Located;
 
 /// The shipped classification version (directory name under `data/nbs2021/`).
 pub const DEFAULT_VERSION: &str = "nbs2021/v1";
@@ -108,7 +108,7 @@ impl Classification {
 
     /// Loads a version from its main table and its 4-digit expansion (same columns as the shipped
     /// files). The expansion supplies the set of known GB/T small classes.
-    pub fn from_readers(version: &str, main: impl Read, expanded: impl Read) -> Result<Self, DataError> {
+    pub fn from_readers(version: &str, main: impl Read, expanded: impl Read) -> Result<Self, Located> {
         let mut majors: Vec<Class> = Vec::new();
         let mut mediums: Vec<Class> = Vec::new();
         let mut smalls: Vec<Class> = Vec::new();
@@ -119,7 +119,7 @@ impl Classification {
         let mut rdr = csv::Reader::from_reader(main);
         for (i, r) in rdr.deserialize::<MainRow>().enumerate() {
             let line = i as u64 + 2;
-            let r = r.map_err(|e| DataError::at(&file, line, e.to_string()))?;
+            let r = r.map_err(|e| Located::at(&file, line, e.to_string()))?;
             let ma = *idx[0].entry(r.major_code.clone()).or_insert_with(|| {
                 majors.push(Class { code: r.major_code.clone(), name: r.major_name.clone(), parent: None });
                 majors.len() - 1
@@ -133,21 +133,21 @@ impl Classification {
                 smalls.len() - 1
             });
             if mediums[me].parent != Some(ma) || smalls[sm].parent != Some(me) {
-                return Err(DataError::at(&file, line, "class hierarchy is inconsistent with earlier rows".into()));
+                return Err(Located::at(&file, line, "class hierarchy is inconsistent with earlier rows"));
             }
             if !r.small_code.starts_with(&r.medium_code) || !r.medium_code.starts_with(&r.major_code) {
-                return Err(DataError::at(&file, line, "class codes do not nest (major ⊂ medium ⊂ small)".into()));
+                return Err(Located::at(&file, line, "class codes do not nest (major ⊂ medium ⊂ small)"));
             }
             if !is_core_major(&r.major_code) || r.gbt4754_code.is_empty() {
                 continue; // 05 rows and the three blank core mappings give no slot
             }
             let gb = parse_code4(&r.gbt4754_code).ok_or_else(|| {
-                DataError::at(&file, line, format!("core row must map to a 4-digit GB/T code, found {:?}", r.gbt4754_code))
+                Located::at(&file, line, format!("core row must map to a 4-digit GB/T code, found {:?}", r.gbt4754_code))
             })?;
             let partial = match r.partial.as_str() {
                 "true" => true,
                 "false" => false,
-                other => return Err(DataError::at(&file, line, format!("partial must be true/false, found {other:?}"))),
+                other => return Err(Located::at(&file, line, format!("partial must be true/false, found {other:?}"))),
             };
             rows_by_code[gb as usize].push(slots.len());
             slots.push(Slot { small: sm, gb_code: gb, partial });
@@ -160,12 +160,12 @@ impl Classification {
         let mut rdr = csv::Reader::from_reader(expanded);
         for (i, r) in rdr.deserialize::<ExpandedRow>().enumerate() {
             let line = i as u64 + 2;
-            let r = r.map_err(|e| DataError::at(&efile, line, e.to_string()))?;
+            let r = r.map_err(|e| Located::at(&efile, line, e.to_string()))?;
             if r.gbt4754_code.is_empty() {
                 continue;
             }
             let gb = parse_code4(&r.gbt4754_code)
-                .ok_or_else(|| DataError::at(&efile, line, format!("expected a 4-digit code, found {:?}", r.gbt4754_code)))?;
+                .ok_or_else(|| Located::at(&efile, line, format!("expected a 4-digit code, found {:?}", r.gbt4754_code)))?;
             known[gb as usize] = true;
             if gb_names[gb as usize].is_none() {
                 gb_names[gb as usize] = Some(r.gbt4754_name.clone());
@@ -179,7 +179,7 @@ impl Classification {
         for code in 0..CODE_SPACE {
             let rows = &rows_by_code[code];
             if !rows.is_empty() && !known[code] {
-                return Err(DataError::at(&efile, 0, format!("core code {code:04} is missing from the expansion")));
+                return Err(Located::at(&efile, 0, format!("core code {code:04} is missing from the expansion")));
             }
             kinds.push(match rows.as_slice() {
                 [] if known[code] => CodeKind::NonCore { potential_05: potential_05[code] },

@@ -25,7 +25,7 @@ pub mod va;
 
 pub use aggregate::{report, report_each, Accumulator, ClassLevel, Observation, ObservationRef, Report};
 pub use classification::Classification;
-pub use error::{DataError, Error};
+pub use error::Error;
 pub use pipeline::{run_csv, run_xlsx, Engine, Event, Options, Sinks, Summary, Task};
 pub use regions::{RegionLevel, Regions};
 pub use rules::{Classifier, Decision, Outcome};

@@ -15,6 +15,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 
 use csv::ByteRecord;
+use digecon_core::Located;
 
 use crate::aggregate::Accumulator;
 use crate::error::Error;
@@ -470,20 +471,20 @@ pub fn run_csv<'t, 's, R: Read + Send>(
     input.by_ref().take(chunk_bytes as u64).read_to_end(&mut first).map_err(rerr)?;
     let mut hdr_rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(&first[..]);
     let mut hrec = ByteRecord::new();
-    let has_header = hdr_rdr.read_byte_record(&mut hrec).map_err(|e| Error::Data(crate::error::DataError::at(label, 1, e.to_string())))?;
+    let has_header = hdr_rdr.read_byte_record(&mut hrec).map_err(|e| Error::Data(Located::at(label, 1, e.to_string())))?;
     if !has_header {
-        return Err(Error::Data(crate::error::DataError::at(label, 1, "文件为空，缺少表头 / empty file, no header".into())));
+        return Err(Error::Data(Located::at(label, 1, "文件为空，缺少表头 / empty file, no header")));
     }
     let pos = hdr_rdr.position().clone();
     if pos.byte() as usize >= first.len() && first.len() == chunk_bytes {
-        return Err(Error::Data(crate::error::DataError::at(label, 1, "表头过长 / header line too long".into())));
+        return Err(Error::Data(Located::at(label, 1, "表头过长 / header line too long")));
     }
     let header: Vec<&str> = hrec
         .iter()
         .map(std::str::from_utf8)
         .collect::<Result<_, _>>()
-        .map_err(|_| Error::Data(crate::error::DataError::at(label, 1, "表头不是 UTF-8 编码（GBK 文件请先转为 UTF-8）/ header is not UTF-8 (convert GBK files to UTF-8)".into())))?;
-    let cols = Columns::from_header(header).map_err(|m| Error::Data(crate::error::DataError::at(label, 1, m)))?;
+        .map_err(|_| Error::Data(Located::at(label, 1, "表头不是 UTF-8 编码（GBK 文件请先转为 UTF-8）/ header is not UTF-8 (convert GBK files to UTF-8)")))?;
+    let cols = Columns::from_header(header).map_err(|m| Error::Data(Located::at(label, 1, m)))?;
     let carry0 = first[pos.byte() as usize..].to_vec();
     let first_data_line = pos.line();
     let header_bytes = pos.byte();
@@ -522,7 +523,7 @@ pub fn run_csv<'t, 's, R: Read + Send>(
                         let res = ctx.process_chunk(&chunk.buf, chunk.first_line, &mut acc, &mut out);
                         out.done = chunk.buf.len() as u64;
                         out.buf = chunk.buf;
-                        let msg = res.map(|()| out).map_err(|e| Error::Data(crate::error::DataError::at(label, chunk.first_line, e)));
+                        let msg = res.map(|()| out).map_err(|e| Error::Data(Located::at(label, chunk.first_line, e)));
                         if res_tx.send(msg).is_err() {
                             break; // the writer stopped on an error
                         }
@@ -697,7 +698,7 @@ pub fn run_xlsx<'t, 's, RS: Read + Seek>(
                         names[*c as usize] = xlsx_cell_text(v, "header", false, &mut Vec::new());
                     }
                     let cols = Columns::from_header(names.iter().map(String::as_str))
-                        .map_err(|m| Error::Data(crate::error::DataError::at(label, u64::from(r) + 1, m)))?;
+                        .map_err(|m| Error::Data(Located::at(label, u64::from(r) + 1, m)))?;
                     writer = Some(Writer::new(label, &cols, sinks.take().expect("once"), records.take().expect("once"), out_header)?);
                     header = Some((r, cols));
                 }
@@ -732,7 +733,7 @@ pub fn run_xlsx<'t, 's, RS: Read + Seek>(
         }
     }
     let Some(mut w) = writer else {
-        return Err(Error::Data(crate::error::DataError::at(label, 1, "工作表为空，缺少表头 / empty worksheet, no header".into())));
+        return Err(Error::Data(Located::at(label, 1, "工作表为空，缺少表头 / empty worksheet, no header")));
     };
     w.write(&out)?;
     Ok((w.finish()?, acc))

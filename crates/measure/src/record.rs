@@ -184,7 +184,7 @@ pub fn parse_row<'a>(
                 errs.push(match known {
                     Some(r) => format!(
                         "区划代码 {} 是{}级（{}），须为县级 / region code {} is {} level, county level required",
-                        r.code, r.level, r.name, r.code, r.level
+                        r.code, r.level, r.name_zh, r.code, r.level
                     ),
                     None => format!("区划代码 {} 不是已知的县级区划 / region code {} is not a known county-level division", show(rc), show(rc)),
                 });

@@ -3,18 +3,13 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::error::DataError;
+use digecon_core::{Region, RegionLevel as Level};
+
+use digecon_core::Located;
 
 const REGIONS_CSV: &str = include_str!("../../../data/regions.csv");
 
-#[derive(Debug, Clone)]
-pub struct Region {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-}
-
-/// Region level of an aggregate.
+/// The levels results roll up to (a zone is never a roll-up target).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegionLevel {
     Province,
@@ -84,28 +79,33 @@ impl Regions {
     }
 
     /// Reads a regions table with columns `code`, `level` (`province|city|county|zone`),
-    /// `parent_code` and a name column (`name_zh` or `name`); other columns are ignored.
-    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+    /// `parent_code`, a name column (`name_zh` or `name`) and optionally `name_en`; other columns
+    /// are ignored.
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, Located> {
         let mut rdr = csv::Reader::from_reader(r);
-        let header = rdr.headers().map_err(|e| DataError::at(file, 1, e.to_string()))?.clone();
+        let header = rdr.headers().map_err(|e| Located::at(file, 1, e.to_string()))?.clone();
         let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim_start_matches('\u{feff}')));
         let (Some(c_code), Some(c_level), Some(c_parent), Some(c_name)) =
             (col(&["code"]), col(&["level"]), col(&["parent_code"]), col(&["name_zh", "name"]))
         else {
-            return Err(DataError::at(file, 1, "需要列 code, level, parent_code, name_zh / columns code, level, parent_code, name_zh required".into()));
+            return Err(Located::at(file, 1, "需要列 code, level, parent_code, name_zh / columns code, level, parent_code, name_zh required"));
         };
-        let mut regions = Vec::new();
+        let c_name_en = col(&["name_en"]);
+        let mut regions: Vec<Region> = Vec::new();
         let mut parents = Vec::new();
         let mut by_code = HashMap::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i as u64 + 2;
-            let rec = rec.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let rec = rec.map_err(|e| Located::at(file, line, e.to_string()))?;
             let code = rec[c_code].to_string();
             if by_code.insert(code.clone(), regions.len()).is_some() {
-                return Err(DataError::at(file, line, format!("duplicate region code {code}")));
+                return Err(Located::at(file, line, format!("duplicate region code {code}")));
             }
-            regions.push(Region { code, name: rec[c_name].to_string(), level: rec[c_level].to_string() });
-            parents.push(rec[c_parent].to_string());
+            let level: Level = rec[c_level].parse().map_err(|e: digecon_core::VocabError| Located::at(file, line, e.to_string()))?;
+            let parent = rec[c_parent].to_string();
+            let name_en = c_name_en.map_or(String::new(), |c| rec[c].to_string());
+            regions.push(Region { code, name_zh: rec[c_name].to_string(), name_en, level, parent_code: (!parent.is_empty()).then(|| parent.clone()) });
+            parents.push(parent);
         }
         let parent_idx: Vec<Option<usize>> = parents
             .iter()
@@ -114,11 +114,11 @@ impl Regions {
                 if p.is_empty() {
                     Ok(None)
                 } else {
-                    by_code.get(p).copied().map(Some).ok_or_else(|| DataError::at(file, i as u64 + 2, format!("unknown parent_code {p}")))
+                    by_code.get(p).copied().map(Some).ok_or_else(|| Located::at(file, i as u64 + 2, format!("unknown parent_code {p}")))
                 }
             })
             .collect::<Result<_, _>>()?;
-        let ancestor = |mut i: usize, level: &str| -> Option<usize> {
+        let ancestor = |mut i: usize, level: Level| -> Option<usize> {
             for _ in 0..16 {
                 if regions[i].level == level {
                     return Some(i);
@@ -131,20 +131,20 @@ impl Regions {
         let mut county_city = Vec::new();
         let mut county_province = Vec::new();
         for (i, r) in regions.iter().enumerate() {
-            if r.level != "county" {
+            if r.level != Level::County {
                 continue;
             }
             if parse_code6(r.code.as_bytes()).is_none() {
-                return Err(DataError::at(file, i as u64 + 2, format!("county code must be 6 digits: {}", r.code)));
+                return Err(Located::at(file, i as u64 + 2, format!("county code must be 6 digits: {}", r.code)));
             }
-            let province = ancestor(i, "province")
-                .ok_or_else(|| DataError::at(file, i as u64 + 2, format!("county {} has no province ancestor", r.code)))?;
+            let province = ancestor(i, Level::Province)
+                .ok_or_else(|| Located::at(file, i as u64 + 2, format!("county {} has no province ancestor", r.code)))?;
             counties.push(i);
-            county_city.push(ancestor(i, "city").unwrap_or(i));
+            county_city.push(ancestor(i, Level::City).unwrap_or(i));
             county_province.push(province);
         }
         if counties.len() >= u16::MAX as usize {
-            return Err(DataError::at(file, 0, "too many counties".into()));
+            return Err(Located::at(file, 0, "too many counties"));
         }
         let codes: Vec<u32> = counties.iter().map(|&i| parse_code6(regions[i].code.as_bytes()).unwrap()).collect();
         let dense_base = codes.iter().copied().min().unwrap_or(0);

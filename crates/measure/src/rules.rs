@@ -11,7 +11,7 @@ use std::io::Read;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::classification::{parse_code4, Classification, CodeKind, CODE_SPACE};
-use crate::error::DataError;
+use digecon_core::Located;
 
 const RULES_CSV: &str = include_str!("../../../data/nbs2021/v1/keyword_rules.csv");
 
@@ -98,37 +98,37 @@ impl Classifier {
     /// Loads rules (columns `rule_id,gbt4754_code,outcome,keywords,why`; keywords `|`-separated;
     /// outcome a small-class code or `non_core`) against a table. A rule must name a starred or
     /// shared code and one of that code's own classes: anything else is a data error.
-    pub fn new(table: Classification, file: &str, rules: impl Read) -> Result<Self, DataError> {
+    pub fn new(table: Classification, file: &str, rules: impl Read) -> Result<Self, Located> {
         let mut out = Vec::new();
         let mut rdr = csv::Reader::from_reader(rules);
         for (i, r) in rdr.deserialize::<RuleRow>().enumerate() {
             let line = i as u64 + 2;
-            let r = r.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let r = r.map_err(|e| Located::at(file, line, e.to_string()))?;
             let gb = parse_code4(&r.gbt4754_code)
-                .ok_or_else(|| DataError::at(file, line, format!("gbt4754_code must be 4 digits: {:?}", r.gbt4754_code)))?;
+                .ok_or_else(|| Located::at(file, line, format!("gbt4754_code must be 4 digits: {:?}", r.gbt4754_code)))?;
             let CodeKind::Partial(candidates) = table.kind(gb) else {
-                return Err(DataError::at(file, line, format!("{gb:04} is not a starred or shared core code; rules apply only to those")));
+                return Err(Located::at(file, line, format!("{gb:04} is not a starred or shared core code; rules apply only to those")));
             };
             let outcome = if r.outcome == "non_core" {
                 RuleOutcome::NonCore
             } else {
                 let small = table
                     .small_index(&r.outcome)
-                    .ok_or_else(|| DataError::at(file, line, format!("unknown small class {:?}", r.outcome)))?;
+                    .ok_or_else(|| Located::at(file, line, format!("unknown small class {:?}", r.outcome)))?;
                 let slot = candidates.iter().copied().find(|&s| table.slots[s].small == small).ok_or_else(|| {
-                    DataError::at(file, line, format!("{} is not a class of code {gb:04} in the table", r.outcome))
+                    Located::at(file, line, format!("{} is not a class of code {gb:04} in the table", r.outcome))
                 })?;
                 RuleOutcome::Core(slot)
             };
             let keywords: Vec<String> = r.keywords.split('|').map(|k| k.trim().to_string()).collect();
             if keywords.iter().any(String::is_empty) {
-                return Err(DataError::at(file, line, "empty keyword".into()));
+                return Err(Located::at(file, line, "empty keyword"));
             }
             if r.why.trim().is_empty() {
-                return Err(DataError::at(file, line, "every rule needs a `why`".into()));
+                return Err(Located::at(file, line, "every rule needs a `why`"));
             }
             if out.iter().any(|o: &Rule| o.id == r.rule_id) {
-                return Err(DataError::at(file, line, format!("duplicate rule_id {}", r.rule_id)));
+                return Err(Located::at(file, line, format!("duplicate rule_id {}", r.rule_id)));
             }
             out.push(Rule { id: r.rule_id, gb_code: gb, outcome, keywords, why: r.why });
         }
@@ -150,7 +150,7 @@ impl Classifier {
             let matcher = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .build(&pats)
-                .map_err(|e| DataError::at(file, 0, e.to_string()))?;
+                .map_err(|e| Located::at(file, 0, e.to_string()))?;
             by_code[code as usize] = Some(CodeRules { matcher, patterns: ids });
         }
         Ok(Self { table, rules: out, rules_file: file.to_string(), by_code })

@@ -120,7 +120,7 @@ impl<'a> Gen<'a> {
             .map(|c| {
                 let city = &regions.regions[regions.county_city[c]].code;
                 let n_in_city = regions.county_city.iter().filter(|&&x| x == regions.county_city[c]).count() as f64;
-                let urban = if regions.regions[regions.counties[c]].name.ends_with('区') { 2.0 } else { 1.0 };
+                let urban = if regions.regions[regions.counties[c]].name_zh.ends_with('区') { 2.0 } else { 1.0 };
                 city_weight(city) / n_in_city * urban
             })
             .collect();
@@ -251,7 +251,7 @@ pub fn generate(
         let county_code = county_region.code.clone();
         let pick = g.pick_industry(opts.core_share);
         let uscc_s = make_uscc(id, &county_code);
-        let place = county_region.name.trim_end_matches(['县', '区', '市']);
+        let place = county_region.name_zh.trim_end_matches(['县', '区', '市']);
         let trade = TRADE_NAMES[g.rng.random_range(0..TRADE_NAMES.len())];
         let kind = match pick.core_major {
             Some(1) => "电子科技",

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use crate::classification::Classification;
-use crate::error::DataError;
+use digecon_core::Located;
 use crate::money::Micro;
 
 const VA_RATES_CSV: &str = include_str!("../data/va_rates.csv");
@@ -38,23 +38,23 @@ impl VaRates {
         Self::from_reader("crates/measure/data/va_rates.csv", VA_RATES_CSV.as_bytes()).expect("shipped VA rates are valid")
     }
 
-    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, Located> {
         let mut rows: Vec<VaRate> = Vec::new();
         for (i, row) in csv::Reader::from_reader(r).deserialize::<VaRate>().enumerate() {
             let line = i as u64 + 2;
-            let row = row.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let row = row.map_err(|e| Located::at(file, line, e.to_string()))?;
             let p = &row.code_prefix;
             if !(2..=4).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(DataError::at(file, line, format!("code_prefix must be 2–4 digits: {p:?}")));
+                return Err(Located::at(file, line, format!("code_prefix must be 2–4 digits: {p:?}")));
             }
             if !(row.rate.is_finite() && (0.0..=1.0).contains(&row.rate)) {
-                return Err(DataError::at(file, line, format!("rate must be in [0, 1]: {}", row.rate)));
+                return Err(Located::at(file, line, format!("rate must be in [0, 1]: {}", row.rate)));
             }
             if row.source.trim().is_empty() || row.basis.trim().is_empty() {
-                return Err(DataError::at(file, line, "every rate needs a basis and a source".into()));
+                return Err(Located::at(file, line, "every rate needs a basis and a source"));
             }
             if rows.iter().any(|r| r.code_prefix == row.code_prefix) {
-                return Err(DataError::at(file, line, format!("duplicate code_prefix {p}")));
+                return Err(Located::at(file, line, format!("duplicate code_prefix {p}")));
             }
             rows.push(row);
         }
@@ -111,22 +111,22 @@ impl SectorShares {
             .expect("shipped penetration rates are valid")
     }
 
-    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, DataError> {
+    pub fn from_reader(file: &str, r: impl Read) -> Result<Self, Located> {
         let mut rows: Vec<SectorShare> = Vec::new();
         for (i, row) in csv::Reader::from_reader(r).deserialize::<SectorShare>().enumerate() {
             let line = i as u64 + 2;
-            let row = row.map_err(|e| DataError::at(file, line, e.to_string()))?;
+            let row = row.map_err(|e| Located::at(file, line, e.to_string()))?;
             if !(row.share.is_finite() && (0.0..=1.0).contains(&row.share)) {
-                return Err(DataError::at(file, line, format!("share must be in [0, 1]: {}", row.share)));
+                return Err(Located::at(file, line, format!("share must be in [0, 1]: {}", row.share)));
             }
             if !matches!(row.role.as_str(), "traditional" | "ict") {
-                return Err(DataError::at(file, line, format!("role must be traditional|ict: {}", row.role)));
+                return Err(Located::at(file, line, format!("role must be traditional|ict: {}", row.role)));
             }
             if row.source.trim().is_empty() || row.basis.trim().is_empty() {
-                return Err(DataError::at(file, line, "every share needs a basis and a source".into()));
+                return Err(Located::at(file, line, "every share needs a basis and a source"));
             }
             if rows.iter().any(|r| r.sector == row.sector) {
-                return Err(DataError::at(file, line, format!("duplicate sector {}", row.sector)));
+                return Err(Located::at(file, line, format!("duplicate sector {}", row.sector)));
             }
             rows.push(row);
         }
@@ -206,28 +206,28 @@ pub fn digital_economy_va(digital_industrialization: f64, id: &IndustrialDigital
 
 /// A long CSV's rows with their line numbers (the header is line 1), and the position of each
 /// named column; a missing column names the file.
-fn columns_of(file: &str, text: &str, names: &[&str]) -> Result<(Vec<usize>, Vec<(u64, csv::StringRecord)>), DataError> {
+fn columns_of(file: &str, text: &str, names: &[&str]) -> Result<(Vec<usize>, Vec<(u64, csv::StringRecord)>), Located> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
-    let h = r.headers().map_err(|e| DataError::at(file, 1, e.to_string()))?.clone();
+    let h = r.headers().map_err(|e| Located::at(file, 1, e.to_string()))?.clone();
     let cols = names
         .iter()
-        .map(|n| h.iter().position(|c| c == *n).ok_or_else(|| DataError::at(file, 1, format!("缺少列 / missing column {n}"))))
+        .map(|n| h.iter().position(|c| c == *n).ok_or_else(|| Located::at(file, 1, format!("缺少列 / missing column {n}"))))
         .collect::<Result<Vec<_>, _>>()?;
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i as u64 + 2;
-        rows.push((line, rec.map_err(|e| DataError::at(file, line, e.to_string()))?));
+        rows.push((line, rec.map_err(|e| Located::at(file, line, e.to_string()))?));
     }
     Ok((cols, rows))
 }
 
-fn number(file: &str, line: u64, s: &str) -> Result<f64, DataError> {
-    digecon_core::parse_decimal(s).ok_or_else(|| DataError::at(file, line, format!("数值无效 / bad value `{s}`")))
+fn number(file: &str, line: u64, s: &str) -> Result<f64, Located> {
+    digecon_core::parse_decimal(s).ok_or_else(|| Located::at(file, line, format!("数值无效 / bad value `{s}`")))
 }
 
 /// Core-industry value added by (region, period): the rows of `indicator` for all core classes
 /// together (`class_code` `DE_CORE`) in the long CSV `digecon microdata aggregate` writes.
-pub fn core_va_from_csv(file: &str, text: &str, indicator: &str) -> Result<std::collections::BTreeMap<(String, String), f64>, DataError> {
+pub fn core_va_from_csv(file: &str, text: &str, indicator: &str) -> Result<std::collections::BTreeMap<(String, String), f64>, Located> {
     let (c, rows) = columns_of(file, text, &["indicator", "region_code", "period", "value", "class_code"])?;
     let mut out = std::collections::BTreeMap::new();
     for (line, r) in &rows {
@@ -239,7 +239,7 @@ pub fn core_va_from_csv(file: &str, text: &str, indicator: &str) -> Result<std::
 }
 
 /// Value added by sector of each (region, period): columns `region_code, period, sector, value`.
-pub fn sector_va_from_csv(file: &str, text: &str) -> Result<std::collections::BTreeMap<(String, String), Vec<(String, f64)>>, DataError> {
+pub fn sector_va_from_csv(file: &str, text: &str) -> Result<std::collections::BTreeMap<(String, String), Vec<(String, f64)>>, Located> {
     let (c, rows) = columns_of(file, text, &["region_code", "period", "sector", "value"])?;
     let mut out: std::collections::BTreeMap<(String, String), Vec<(String, f64)>> = Default::default();
     for (line, r) in &rows {

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use digecon_core::{Period, RegionLevel};
-use digecon_dataset::{DataError, Table};
+use digecon_core::{Located, Period, RegionLevel};
+use digecon_dataset::Table;
 
 pub const SPEC_FILE: &str = "evaluation/synthetic.csv";
 pub const EXCLUSIONS_FILE: &str = "evaluation/synthetic_exclusions.csv";
@@ -81,16 +81,16 @@ fn lookup<'a>(files: &'a [(&str, &'a str)], name: &str) -> Option<&'a str> {
 
 impl Spec {
     /// The specification shipped in `data/evaluation/` (compiled into the dataset crate).
-    pub fn embedded() -> Result<Spec, Vec<DataError>> {
+    pub fn embedded() -> Result<Spec, Vec<Located>> {
         let files: Vec<(&str, &str)> = digecon_dataset::EMBEDDED.to_vec();
-        let missing = |f: &str| DataError { file: f.into(), line: 0, message: "文件缺失 / file missing".into() };
+        let missing = |f: &str| Located::at(f, 0, "文件缺失 / file missing");
         let spec = lookup(&files, SPEC_FILE).ok_or_else(|| vec![missing(SPEC_FILE)])?;
         let excl = lookup(&files, EXCLUSIONS_FILE).ok_or_else(|| vec![missing(EXCLUSIONS_FILE)])?;
         Spec::parse(spec, excl)
     }
 
     /// Parses `synthetic.csv` and `synthetic_exclusions.csv` from their text.
-    pub fn parse(spec_csv: &str, exclusions_csv: &str) -> Result<Spec, Vec<DataError>> {
+    pub fn parse(spec_csv: &str, exclusions_csv: &str) -> Result<Spec, Vec<Located>> {
         let mut errors = Vec::new();
         let mut rows = Vec::new();
         let cols = ["level", "indicator", "years", "derive", "proxy", "typical", "spread", "growth", "yoy_spread", "lower", "upper", "decimals", "basis"];
@@ -169,7 +169,7 @@ impl Spec {
         let mut seen = BTreeSet::new();
         for r in &rows {
             if !seen.insert((r.level, r.indicator.clone())) {
-                errors.push(DataError { file: SPEC_FILE.into(), line: r.line, message: format!("`{}` 在 {} 级重复 / appears twice for level {}", r.indicator, r.level, r.level) });
+                errors.push(Located::at(SPEC_FILE, r.line, format!("`{}` 在 {} 级重复 / appears twice for level {}", r.indicator, r.level, r.level)));
             }
         }
         let mut exclusions = Vec::new();

@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use digecon_core::{Indicator, Period};
-use digecon_dataset::{DataError, DataErrors, Table};
+use digecon_core::{Indicator, Located, Period};
+use digecon_dataset::{DataErrors, Table};
 use serde::Serialize;
 
 use crate::wording::{self, GrowthBand, WordingOptions};
@@ -203,11 +203,7 @@ pub fn parse_tables(file: &str, text: &str) -> Result<Vec<ProjectionTable>, Data
     for ((id, _), (mut col, line)) in cols {
         col.cells.sort_by_key(|c| c.year);
         if let Some(w) = col.cells.windows(2).find(|w| w[1].year != w[0].year + 1) {
-            errors.push(DataError {
-                file: file.to_string(),
-                line,
-                message: format!("`{}` 缺 {} 年 / `{}` has no value for {}", col.indicator_code, w[0].year + 1, col.indicator_code, w[0].year + 1),
-            });
+            errors.push(Located::at(file, line, format!("`{}` 缺 {} 年 / `{}` has no value for {}", col.indicator_code, w[0].year + 1, col.indicator_code, w[0].year + 1)));
         }
         if let Some(t) = tables.get_mut(&id) {
             t.columns.push(col);

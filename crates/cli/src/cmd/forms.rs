@@ -474,7 +474,7 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
             let mut entries = Vec::new();
             for s in &a.values {
                 let (ind, v) = split_pair(s, "IND=VALUE")?;
-                let x = digecon_collect::parse_decimal(v).ok_or_else(|| anyhow!("`{v}` 不是数字 / is not a plain number (in `{s}`)"))?;
+                let x = digecon_core::parse_decimal(v).ok_or_else(|| anyhow!("`{v}` 不是数字 / is not a plain number (in `{s}`)"))?;
                 entries.push((a.key.filer.clone(), ind.to_string(), x));
             }
             let s = store

@@ -307,8 +307,7 @@ fn ahp(a: AhpArgs) -> anyhow::Result<()> {
 fn in_file(e: IndexError, path: &Path) -> anyhow::Error {
     let source_name = path.display().to_string();
     match e {
-        IndexError::Input { line, column, message, .. } => IndexError::Input { source_name, line, column, message }.into(),
-        IndexError::InputLine { line, message, .. } => IndexError::InputLine { source_name, line, message }.into(),
+        IndexError::Input(l) => IndexError::Input(l.in_file(source_name)).into(),
         e => anyhow::Error::new(e).context(source_name),
     }
 }

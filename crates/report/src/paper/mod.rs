@@ -21,7 +21,7 @@ pub use build::{build, BuildError};
 pub use doc::Document;
 pub use facts::{EvaluationFacts, Facts, ProjectLine, TargetLine};
 pub use fonts::ReportFonts;
-pub use template::{Loaded, TemplateError};
+pub use template::Loaded;
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

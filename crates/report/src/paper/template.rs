@@ -1,6 +1,6 @@
 //! Report templates: the outline, the sentences and the figure and table definitions of a report,
 //! as a TOML file a user can copy and edit (another province's white paper is another template).
-//! Every problem is reported as `file:line:column: message`.
+//! Every problem is a [`Located`] at `file:line:column` (column counted in characters from 1).
 //!
 //! In text, `{…}` is a placeholder (`{{` and `}}` are literal braces):
 //! - `{year}`, `{year-1}`, `{year+1}`, `{first_year}`: years; `{region}`, `{parent}`: names;
@@ -13,18 +13,9 @@
 //! - `{count:CODE}`: how many of the peers have a value.
 //! - `{change:CODE}`: a growth rate in words, `增长 26.5%` or `下降 5.3%`.
 
+use digecon_core::Located;
 use serde::Deserialize;
 use toml::Spanned;
-
-/// A problem in a template, at a place in its file.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct TemplateError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,10 +163,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// Reads a template; `known` says whether an indicator code exists.
-    pub fn parse(file: &str, source: &str, known: &dyn Fn(&str) -> bool) -> Result<Loaded, Vec<TemplateError>> {
+    pub fn parse(file: &str, source: &str, known: &dyn Fn(&str) -> bool) -> Result<Loaded, Vec<Located>> {
         let template: Template = toml::from_str(source).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(source, s.start)).unwrap_or((1, 1));
-            vec![TemplateError { file: file.into(), line, column, message: format!("模板格式有误 / invalid template: {}", e.message()) }]
+            vec![Located::at_column(file, line as u64, column.to_string(), format!("模板格式有误 / invalid template: {}", e.message()))]
         })?;
         let loaded = Loaded { file: file.into(), source: source.into(), template };
         let errors = loaded.check(known);
@@ -186,15 +177,15 @@ impl Loaded {
         }
     }
 
-    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> TemplateError {
+    pub fn error_at(&self, offset: usize, message: impl Into<String>) -> Located {
         let (line, column) = line_col(&self.source, offset);
-        TemplateError { file: self.file.clone(), line, column, message: message.into() }
+        Located::at_column(self.file.clone(), line as u64, column.to_string(), message)
     }
 
-    fn check(&self, known: &dyn Fn(&str) -> bool) -> Vec<TemplateError> {
+    fn check(&self, known: &dyn Fn(&str) -> bool) -> Vec<Located> {
         let mut errors = Vec::new();
         let t = &self.template;
-        let text = |s: &Spanned<String>, errors: &mut Vec<TemplateError>| {
+        let text = |s: &Spanned<String>, errors: &mut Vec<Located>| {
             if let Err(m) = parse_text(s.get_ref(), known) {
                 errors.push(self.error_at(s.span().start, m));
             }

@@ -29,7 +29,7 @@ impl From<CollectError> for ApiError {
     fn from(e: CollectError) -> Self {
         match e {
             CollectError::Rejected(p) => ApiError::validation(
-                p.0.into_iter().map(|x| FieldError { field: x.location.to_string(), message: x.message }).collect(),
+                p.0.into_iter().map(|x| FieldError { field: x.place(), message: x.message }).collect(),
             ),
             CollectError::Denied(d) => match d {
                 digecon_collect::filing::Denied::NotAllowed(m) => ApiError::forbidden(m),

@@ -15,8 +15,6 @@
 
 use std::io::Write;
 
-use rand_chacha::rand_core::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::aggregate::{aggregate_levels, aggregate_levels_cached, indicator_logs, AggMethod, AggregateSpec, Scratch};
@@ -24,6 +22,11 @@ use crate::error::{IndexError, Result};
 use crate::normalise::{Normalisation, NormaliseSpec};
 use crate::pipeline::{level1_buffer, run_steps, Coin, Step};
 use crate::stats;
+
+mod design;
+mod indices;
+
+use design::Design;
 
 /// Alternatives for one step; one of them is chosen in each replication.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,23 +137,6 @@ pub struct SensitivityResult {
     pub shifts: Vec<f64>,
 }
 
-/// One replication: which weight set and which alternative of each step.
-#[derive(Clone, Copy)]
-struct Row {
-    wset: Option<usize>,
-    norm: usize,
-    agg: usize,
-}
-
-fn uniform(rng: &mut ChaCha8Rng) -> f64 {
-    // 53 random bits → [0, 1).
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-fn pick(u: f64, k: usize) -> usize {
-    ((u * k as f64) as usize).min(k - 1)
-}
-
 /// Runs the analysis on a built coin (its pipeline must end with `aggregate`).
 pub fn run_sensitivity(coin: &Coin, spec: &SensitivitySpec) -> Result<SensitivityResult> {
     let fw = &coin.framework;
@@ -228,73 +214,8 @@ pub fn run_sensitivity(coin: &Coin, spec: &SensitivitySpec) -> Result<Sensitivit
         })
         .collect();
 
-    // Random numbers, all drawn here in a fixed order: weight sets, then the design.
-    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let perturbed: Vec<usize> = (0..fw.nodes().len()).filter(|&i| spec.weight_levels.contains(&fw.nodes()[i].level)).collect();
-    let vary_weights = spec.weight_noise > 0.0 && !perturbed.is_empty();
-    let wsets: Vec<Vec<f64>> = if vary_weights {
-        (0..spec.n)
-            .map(|_| {
-                let mut w = coin.weights.clone();
-                for &i in &perturbed {
-                    w[i] *= 1.0 + spec.weight_noise * (2.0 * uniform(&mut rng) - 1.0);
-                }
-                w
-            })
-            .collect()
-    } else {
-        vec![]
-    };
-    let mut inputs: Vec<(&str, usize)> = Vec::new();
-    if vary_weights {
-        inputs.push(("weights", wsets.len()));
-    }
-    if let Some(v) = norm_alts {
-        inputs.push(("normalise", v.len()));
-    }
-    if let Some(v) = agg_alts {
-        inputs.push(("aggregate", v.len()));
-    }
-    let d = inputs.len();
-    if d == 0 {
-        return Err(bad("没有不确定输入 / no uncertain input: give weight noise and levels, or alternatives".into()));
-    }
-    let row_of = |u: &[f64]| {
-        let mut r = Row { wset: None, norm: 0, agg: 0 };
-        for (j, (name, k)) in inputs.iter().enumerate() {
-            let v = pick(u[j], *k);
-            match *name {
-                "weights" => r.wset = Some(v),
-                "normalise" => r.norm = v,
-                _ => r.agg = v,
-            }
-        }
-        r
-    };
-    let rows: Vec<Row> = if spec.sobol {
-        let a: Vec<Vec<f64>> = (0..spec.n).map(|_| (0..d).map(|_| uniform(&mut rng)).collect()).collect();
-        let b: Vec<Vec<f64>> = (0..spec.n).map(|_| (0..d).map(|_| uniform(&mut rng)).collect()).collect();
-        let mut rows: Vec<Row> = a.iter().chain(&b).map(|u| row_of(u)).collect();
-        for i in 0..d {
-            for j in 0..spec.n {
-                let mut u = a[j].clone();
-                u[i] = b[j][i];
-                rows.push(row_of(&u));
-            }
-        }
-        rows
-    } else {
-        (0..spec.n)
-            .map(|j| {
-                let mut u: Vec<f64> = (0..d).map(|_| uniform(&mut rng)).collect();
-                if vary_weights {
-                    // Plain Monte Carlo: replication j uses weight set j.
-                    u[0] = (j as f64 + 0.5) / spec.n as f64;
-                }
-                row_of(&u)
-            })
-            .collect()
-    };
+    // Random numbers, all drawn in one fixed order: weight sets, then the design.
+    let Design { wsets, inputs, rows, vary_weights } = design::draw(coin, spec, norm_alts.map(Vec::len), agg_alts.map(Vec::len)).map_err(bad)?;
 
     let logs: Vec<Vec<f64>> = level1.iter().map(|l1| indicator_logs(fw, l1, n)).collect();
     let from_level = if vary_weights { spec.weight_levels.iter().min().unwrap() + 1 } else { fw.max_level() + 1 };
@@ -331,64 +252,10 @@ pub fn run_sensitivity(coin: &Coin, spec: &SensitivitySpec) -> Result<Sensitivit
             failed.push((i, e.clone()));
         }
     }
-    let shifts: Vec<f64> = results
-        .iter()
-        .map(|r| match r {
-            Err(_) => f64::NAN,
-            Ok(rk) => {
-                let (s, k) = rk.iter().zip(&nominal).filter(|(a, b)| !a.is_nan() && !b.is_nan()).fold((0.0, 0usize), |(s, k), (a, b)| (s + (a - b).abs(), k + 1));
-                if k == 0 { f64::NAN } else { s / k as f64 }
-            }
-        })
-        .collect();
-
+    let shifts = indices::shifts(&results, &nominal);
     let ua_rows = if spec.sobol { 2 * spec.n } else { spec.n };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| codes[a].cmp(&codes[b]));
-    let rank_stats = order
-        .iter()
-        .map(|&u| {
-            let mut v: Vec<f64> = results[..ua_rows].iter().filter_map(|r| r.as_ref().ok()).map(|rk| rk[u]).filter(|x| !x.is_nan()).collect();
-            v.sort_by(f64::total_cmp);
-            let q = |p: f64| if v.is_empty() { f64::NAN } else { stats::quantile7_sorted(&v, p) };
-            RankStats {
-                unit: codes[u].clone(),
-                nominal: nominal[u],
-                mean: if v.is_empty() { f64::NAN } else { v.iter().sum::<f64>() / v.len() as f64 },
-                median: q(0.5),
-                q05: q(0.05),
-                q95: q(0.95),
-            }
-        })
-        .collect();
-
-    let sobol = spec.sobol.then(|| {
-        let nn = spec.n;
-        let (ya, yb) = (&shifts[..nn], &shifts[nn..2 * nn]);
-        let both: Vec<f64> = ya.iter().chain(yb).copied().collect();
-        let v = stats::sd(&both).map(|s| s * s).filter(|&v| v > 0.0);
-        inputs
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| {
-                let yab = &shifts[(2 + i) * nn..(3 + i) * nn];
-                let (mut s1, mut st, mut k) = (0.0, 0.0, 0usize);
-                for j in 0..nn {
-                    if ya[j].is_nan() || yb[j].is_nan() || yab[j].is_nan() {
-                        continue;
-                    }
-                    s1 += yb[j] * (yab[j] - ya[j]);
-                    st += (ya[j] - yab[j]).powi(2);
-                    k += 1;
-                }
-                let (first_order, total) = match v {
-                    Some(v) if k > 0 => (Some(s1 / k as f64 / v), Some(st / (2.0 * k as f64 * v))),
-                    _ => (None, None),
-                };
-                SobolIndex { input: name.to_string(), first_order, total }
-            })
-            .collect()
-    });
+    let rank_stats = indices::rank_stats(&results[..ua_rows], &codes, &nominal);
+    let sobol = spec.sobol.then(|| indices::sobol(&shifts, spec.n, &inputs));
 
     Ok(SensitivityResult {
         target: fw.nodes()[target].code.clone(),
@@ -441,15 +308,5 @@ mod tests {
         );
         assert!(Alternatives::parse("aggregate=amean").is_err());
         assert!(Alternatives::parse("treat=a,b").unwrap_err().to_string().contains("cannot vary"));
-    }
-
-    #[test]
-    fn uniform_and_pick() {
-        let mut r = ChaCha8Rng::seed_from_u64(1);
-        for _ in 0..1000 {
-            let u = uniform(&mut r);
-            assert!((0.0..1.0).contains(&u));
-        }
-        assert_eq!((pick(0.0, 2), pick(0.4999, 2), pick(0.5, 2), pick(0.999999, 2)), (0, 0, 1, 1));
     }
 }
