@@ -415,8 +415,7 @@ fn default_forms_accept_the_published_figures() {
     }
     assert!(evaluated >= 10, "the rules meet the published figures ({evaluated} evaluations)");
 
-    let Some(seeds) = digecon_dataset::seeds_dir() else {
-        eprintln!("SKIPPED quotes: the source documents are not next to the repository (set DIGECON_SEEDS)");
+    let Some(seeds) = digecon_dataset::seeds_dir_for_test("form quotes") else {
         return;
     };
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();

@@ -38,6 +38,21 @@ pub fn seeds_dir() -> Option<std::path::PathBuf> {
         .find(|d| d.join("README.md").is_file())
 }
 
+/// [`seeds_dir`] for a provenance test: without the documents it says so on stderr and the test
+/// skips visibly — unless `DIGECON_REQUIRE_SEEDS` is set (CI sets it when the documents are beside
+/// the clone), where a missing directory fails the test instead of letting it pass unchecked.
+pub fn seeds_dir_for_test(what: &str) -> Option<std::path::PathBuf> {
+    let dir = seeds_dir();
+    if dir.is_none() {
+        assert!(
+            std::env::var_os("DIGECON_REQUIRE_SEEDS").is_none(),
+            "{what}: DIGECON_REQUIRE_SEEDS is set but the source documents are not found (set DIGECON_SEEDS)"
+        );
+        eprintln!("SKIPPED {what}: the source documents are not next to the repository (set DIGECON_SEEDS)");
+    }
+    dir
+}
+
 /// Every problem found, in file order (each a [`Located`] at `file:line`). Display prints one per line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct DataErrors(pub Vec<Located>);

@@ -34,8 +34,7 @@ fn squeeze(s: &str) -> String {
 /// scattered through the documents) and contains the number it vouches for.
 #[test]
 fn dataset_quotes_are_in_the_documents() {
-    let Some(dir) = digecon_dataset::seeds_dir() else {
-        eprintln!("SKIPPED: the source documents are not next to the repository (set DIGECON_SEEDS)");
+    let Some(dir) = digecon_dataset::seeds_dir_for_test("dataset quotes") else {
         return;
     };
     let ds = dataset();

@@ -122,10 +122,10 @@ fn table2_is_complete() {
 #[test]
 fn quotes_are_in_the_source_document() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let Some(Ok(text)) = digecon_dataset::seeds_dir().map(|d| std::fs::read_to_string(d.join("004_1c7a2e501ebdf28e.txt"))) else {
-        eprintln!("skipped: seed document not found (set DIGECON_SEEDS, or keep shared/seeds beside the repository)");
+    let Some(dir) = digecon_dataset::seeds_dir_for_test("industry table quotes") else {
         return;
     };
+    let text = std::fs::read_to_string(dir.join("004_1c7a2e501ebdf28e.txt")).expect("004 is among the source documents");
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let text = squash(&text);
     for (file, value_cols) in [("criteria.csv", vec!["weight"]), ("indicators.csv", vec!["weight"]), ("scores.csv", vec!["attractiveness", "competitiveness", "priority"])] {

@@ -48,8 +48,7 @@ fn core_value_added_is_not_a_single_rate() {
 
 #[test]
 fn every_quote_of_the_embedded_table_is_in_its_document() {
-    let Some(dir) = digecon_dataset::seeds_dir() else {
-        eprintln!("seeds not found: provenance not checked");
+    let Some(dir) = digecon_dataset::seeds_dir_for_test("projection quotes") else {
         return;
     };
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
