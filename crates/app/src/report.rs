@@ -61,25 +61,31 @@ async fn facts(store: &Store) -> Result<Facts> {
     Ok(Facts::new(regions, indicators, observations))
 }
 
-fn root(f: &[digecon_core::Region]) -> Option<String> {
-    f.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone())
-}
-
 /// The white paper of `req.region` (default: the province) for `req.year`.
 pub async fn whitepaper(store: &Store, req: ReportRequest) -> Result<paper::Document> {
     let template = load_template(store, "whitepaper", req.template).await?;
     let facts = facts(store).await?;
     let region = match req.region {
         Some(r) => r,
-        None => root(&store.regions().await?).ok_or_else(|| AppError::NotFound("数据库中没有地区 / the database has no regions".into()))?,
+        None => facts.root().ok_or_else(|| AppError::NotFound("数据库中没有地区 / the database has no regions".into()))?,
     };
     let year = req.year.or_else(|| facts.latest_year()).ok_or_else(|| AppError::NotFound("数据库中没有年度数据 / the database has no annual values".into()))?;
     paper::build(&template, &facts, &region, year).map_err(|e| AppError::NotFound(e.to_string()))
 }
 
-/// Builds profiles for many regions with one read of the store and one evaluation per level.
+/// Whose profiles a [`ProfileBuilder`] makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Profiles {
+    One(String),
+    /// Every region of these levels.
+    Levels(Vec<RegionLevel>),
+}
+
+/// Builds profiles for many regions with one read of the store and one evaluation per level
+/// that the regions asked for are at.
 pub struct ProfileBuilder {
     template: Loaded,
+    regions: Vec<String>,
     facts: Facts,
     year: i32,
     evaluations: Vec<(RegionLevel, digecon_evaluate::Evaluation)>,
@@ -90,13 +96,29 @@ pub struct ProfileBuilder {
 }
 
 impl ProfileBuilder {
-    pub async fn new(store: &Store, year: Option<i32>, template: Option<(String, String)>) -> Result<ProfileBuilder> {
+    pub async fn new(store: &Store, year: Option<i32>, template: Option<(String, String)>, which: Profiles) -> Result<ProfileBuilder> {
         let template = load_template(store, "profile", template).await?;
         let facts = facts(store).await?;
+        let (regions, levels) = match which {
+            Profiles::One(code) => {
+                let r = facts.region(&code).ok_or_else(|| AppError::NotFound(format!("未知的地区代码 / unknown region code `{code}` (see `digecon list regions`)")))?;
+                let level = r.level;
+                (vec![code], vec![level])
+            }
+            Profiles::Levels(levels) => {
+                let mut v: Vec<String> = Vec::new();
+                for level in &levels {
+                    let mut of_level: Vec<String> = facts.base().regions.values().filter(|r| r.level == *level).map(|r| r.code.clone()).collect();
+                    of_level.sort();
+                    v.extend(of_level);
+                }
+                (v, levels)
+            }
+        };
         let year = year.or_else(|| facts.latest_year()).ok_or_else(|| AppError::NotFound("数据库中没有年度数据 / the database has no annual values".into()))?;
         let schemes = crate::evaluation::schemes(store).await?;
         let mut evaluations = Vec::new();
-        for level in [RegionLevel::City, RegionLevel::County] {
+        for level in levels {
             if let Ok(s) = crate::evaluation::scheme(&schemes, level) {
                 // A level without values is simply not evaluated (the profile lists it as a gap).
                 if let Ok(e) = crate::evaluation::evaluate(store, s, Some(year)).await {
@@ -108,6 +130,7 @@ impl ProfileBuilder {
         let progress = crate::progress::progress(store, &req, None).await?;
         Ok(ProfileBuilder {
             template,
+            regions,
             facts,
             year,
             evaluations,
@@ -122,11 +145,9 @@ impl ProfileBuilder {
         self.year
     }
 
-    /// The codes of every region of `level`.
-    pub fn regions(&self, level: RegionLevel) -> Vec<String> {
-        let mut v: Vec<String> = self.facts.base().regions.values().filter(|r| r.level == level).map(|r| r.code.clone()).collect();
-        v.sort();
-        v
+    /// The regions asked for: level by level in the order asked, each level by code.
+    pub fn regions(&self) -> &[String] {
+        &self.regions
     }
 
     /// One region's profile.

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use digecon_app::report::{self as app_report, ProfileBuilder, ReportRequest};
+use digecon_app::report::{self as app_report, ProfileBuilder, Profiles, ReportRequest};
 use digecon_core::RegionLevel;
 use digecon_report::paper::{Document, Format};
 
@@ -141,16 +141,17 @@ pub async fn run(c: ReportCmd) -> anyhow::Result<()> {
         ReportCmd::Profile(a) => {
             let started = Instant::now();
             let store = a.common.db.open(false).await?;
-            let builder = ProfileBuilder::new(&store, a.common.year, a.common.template()?).await?;
-            std::fs::create_dir_all(&a.common.out).with_context(|| format!("创建目录 / creating {}", a.common.out.display()))?;
-            let regions = match &a.region {
-                Some(r) => vec![r.clone()],
-                None => match a.level.as_str() {
-                    "county" => builder.regions(RegionLevel::County),
-                    "all" => [builder.regions(RegionLevel::City), builder.regions(RegionLevel::County)].concat(),
-                    _ => builder.regions(RegionLevel::City),
-                },
+            let which = match &a.region {
+                Some(r) => Profiles::One(r.clone()),
+                None => Profiles::Levels(match a.level.as_str() {
+                    "county" => vec![RegionLevel::County],
+                    "all" => vec![RegionLevel::City, RegionLevel::County],
+                    _ => vec![RegionLevel::City],
+                }),
             };
+            let builder = ProfileBuilder::new(&store, a.common.year, a.common.template()?, which).await?;
+            std::fs::create_dir_all(&a.common.out).with_context(|| format!("创建目录 / creating {}", a.common.out.display()))?;
+            let regions = builder.regions().to_vec();
             let formats = a.common.formats();
             let bar = indicatif::ProgressBar::new(regions.len() as u64);
             if regions.len() == 1 {

@@ -56,11 +56,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
                     }
                 };
                 ws.set_name(name)?;
-                let title = match t.number {
-                    Some(n) => format!("表 {n} {}", t.title),
-                    None => t.title.clone(),
-                };
-                ws.write_string_with_format(0, 0, safe(&title), &bold)?;
+                ws.write_string_with_format(0, 0, safe(&t.caption()), &bold)?;
                 for (j, h) in t.header.iter().enumerate() {
                     ws.write_string_with_format(2, j as u16, safe(h), &bold)?;
                     ws.set_column_width(j as u16, if j == 0 { 22 } else { 16 })?;
@@ -120,7 +116,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, ReportError> {
         let r = 1 + i as u32;
         ws.write_string(r, 0, safe(&g.what))?;
         ws.write_string(r, 1, if g.left_out { "未生成 left out" } else { "部分数据 partial" })?;
-        ws.write_string(r, 2, safe(&g.missing.join("；")))?;
+        ws.write_string(r, 2, safe(&g.missing_text()))?;
     }
     Ok(wb.save_to_buffer()?)
 }

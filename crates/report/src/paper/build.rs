@@ -260,11 +260,9 @@ impl<'a> Builder<'a> {
                     self.missing.push(format!("{} {code} {}", self.name(&region), self.year));
                     return vec![Inline::Text("—".into())];
                 };
-                // Ties share the best place.
-                let rank = 1 + ranked.iter().filter(|(_, f)| (f.value - own.value).abs() > 0.0 && {
-                    let neg = self.facts.base.indicators.get(code).is_some_and(|i| i.polarity == Polarity::Negative);
-                    if neg { f.value < own.value } else { f.value > own.value }
-                }).count();
+                // `ranked` is best first, so the first peer with the same value holds the place
+                // the region shares (ties share the best place).
+                let rank = 1 + ranked.iter().position(|(_, f)| f.value == own.value).expect("the region is among its ranked peers");
                 let name = self.facts.base.indicators.get(code).map_or(code.clone(), |i| i.name_zh.clone());
                 let how = format!("{} 个{}按{}排序（{}年）", ranked.len(), self.peers_word(), name, self.year);
                 let inputs: Vec<usize> = ranked.iter().map(|x| x.1.source).collect();
@@ -442,10 +440,7 @@ impl<'a> Builder<'a> {
             self.region = own;
         }
         let filled = rows.iter().flatten().filter(|c| matches!(c, Cell::Num { .. })).count();
-        let what = match t.number {
-            Some(n) => format!("表 {n} {title}"),
-            None => title.clone(),
-        };
+        let what = table_caption(t.number, &title);
         if !self.missing.is_empty() {
             let missing = std::mem::take(&mut self.missing);
             self.gaps.push(Gap { what, missing, left_out: filled == 0 });

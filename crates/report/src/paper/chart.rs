@@ -34,6 +34,11 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad)
 }
 
+/// An axis tick without float noise (`12000`, not `12000.0`).
+fn axis_label(v: &f64) -> String {
+    fmt_value((*v * 1e6).round() / 1e6)
+}
+
 fn label(s: &Series) -> String {
     if s.unit.is_empty() { s.name.clone() } else { format!("{}（{}）", s.name, s.unit) }
 }
@@ -86,10 +91,10 @@ fn draw<'a>(fig: &Figure, out: &'a mut String) -> Result<(), Box<dyn std::error:
             _ => String::new(),
         })
         .x_labels(n)
-        .y_label_formatter(&|v| fmt_value((*v * 1e6).round() / 1e6))
+        .y_label_formatter(&axis_label)
         .draw()?;
     if let (Some(line), false) = (&fig.line, fig.bars.is_empty()) {
-        chart.configure_secondary_axes().y_desc(line.unit.clone()).axis_desc_style(text(13)).label_style(text(12)).y_label_formatter(&|v| fmt_value((*v * 1e6).round() / 1e6)).draw()?;
+        chart.configure_secondary_axes().y_desc(line.unit.clone()).axis_desc_style(text(13)).label_style(text(12)).y_label_formatter(&axis_label).draw()?;
     }
     let k = fig.bars.len().max(1) as u32;
     let mut base = vec![0f64; n];

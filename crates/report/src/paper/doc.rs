@@ -78,6 +78,11 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// `图 n 标题`, with `（含合成数据）` when any value drawn is synthetic.
+    pub fn caption(&self) -> String {
+        format!("图 {} {}{}", self.number, self.title, if self.has_synthetic() { "（含合成数据）" } else { "" })
+    }
+
     pub fn series(&self) -> impl Iterator<Item = &Series> {
         self.bars.iter().chain(self.line.iter())
     }
@@ -108,6 +113,33 @@ pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
+
+impl Table {
+    /// `表 n 标题`, or the title alone for an unnumbered table.
+    pub fn caption(&self) -> String {
+        table_caption(self.number, &self.title)
+    }
+}
+
+pub(crate) fn table_caption(number: Option<u32>, title: &str) -> String {
+    match number {
+        Some(n) => format!("表 {n} {title}"),
+        None => title.to_string(),
+    }
+}
+
+/// `数据来源：[1] [3]` under a figure; empty without sources.
+pub fn source_note(ids: &[usize]) -> String {
+    if ids.is_empty() {
+        return String::new();
+    }
+    let refs: Vec<String> = ids.iter().map(|i| format!("[{i}]")).collect();
+    format!("数据来源：{}", refs.join(" "))
+}
+
+/// The wording of the 数据缺口 section, the same in every format.
+pub const NO_GAPS: &str = "模板所需的数据均已齐备。";
+pub const GAPS_INTRO: &str = "以下图表或段落所需的数据库中没有数据，未从无中画出：缺口补齐（报送或导入）后重新生成即可。";
 
 /// Where a number comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,4 +184,16 @@ pub struct Gap {
     pub missing: Vec<String>,
     /// Whether the item was left out entirely (true) or shown with the values that exist.
     pub left_out: bool,
+}
+
+impl Gap {
+    /// `（未生成）` or `（部分数据）`.
+    pub fn state(&self) -> &'static str {
+        if self.left_out { "（未生成）" } else { "（部分数据）" }
+    }
+
+    /// What is missing, as one line.
+    pub fn missing_text(&self) -> String {
+        self.missing.join("；")
+    }
 }

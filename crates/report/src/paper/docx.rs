@@ -6,7 +6,7 @@
 use docx_rs::*;
 
 use super::chart;
-use super::doc::{Block, Cell, Document, Inline};
+use super::doc::{self, Block, Cell, Document, Inline, GAPS_INTRO, NO_GAPS};
 use super::fonts::ReportFonts;
 use crate::ReportError;
 
@@ -63,10 +63,7 @@ fn caption(text: String) -> Paragraph {
 }
 
 fn source_note(ids: &[usize]) -> Option<Paragraph> {
-    (!ids.is_empty()).then(|| {
-        let t: Vec<String> = ids.iter().map(|i| format!("[{i}]")).collect();
-        Paragraph::new().add_run(Run::new().add_text(format!("数据来源：{}", t.join(" "))).size(18).color("666666")).align(AlignmentType::Center)
-    })
+    (!ids.is_empty()).then(|| Paragraph::new().add_run(Run::new().add_text(doc::source_note(ids)).size(18).color("666666")).align(AlignmentType::Center))
 }
 
 /// The document as a .docx file.
@@ -97,17 +94,13 @@ pub fn render(doc: &Document, f: &ReportFonts) -> Result<Vec<u8>, ReportError> {
                 let png = f.png(&svg, 2.0)?;
                 let (w, h) = (5_580_000u32, 5_580_000u32 * chart::HEIGHT / chart::WIDTH);
                 d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_image(Pic::new(&png).size(w, h))).align(AlignmentType::Center).keep_next(true));
-                d = d.add_paragraph(caption(format!("图 {} {}{}", fig.number, fig.title, if fig.has_synthetic() { "（含合成数据）" } else { "" })));
+                d = d.add_paragraph(caption(fig.caption()));
                 if let Some(p) = source_note(&fig.source_ids()) {
                     d = d.add_paragraph(p);
                 }
             }
             Block::Table(t) => {
-                let title = match t.number {
-                    Some(n) => format!("表 {n} {}", t.title),
-                    None => t.title.clone(),
-                };
-                d = d.add_paragraph(caption(title).keep_next(true));
+                d = d.add_paragraph(caption(t.caption()).keep_next(true));
                 let mut rows = vec![TableRow::new(t.header.iter().map(|h| cell(&Cell::Text(h.clone()), true)).collect())];
                 for r in &t.rows {
                     rows.push(TableRow::new(r.iter().map(|c| cell(c, false)).collect()));
@@ -119,12 +112,11 @@ pub fn render(doc: &Document, f: &ReportFonts) -> Result<Vec<u8>, ReportError> {
     }
     d = d.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text("数据缺口")));
     if doc.gaps.is_empty() {
-        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text("模板所需的数据均已齐备。")));
+        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(NO_GAPS)));
     } else {
-        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text("以下图表或段落所需的数据库中没有数据，未从无中画出：缺口补齐（报送或导入）后重新生成即可。")));
+        d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(GAPS_INTRO)));
         for g in &doc.gaps {
-            let state = if g.left_out { "（未生成）" } else { "（部分数据）" };
-            d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(format!("• {}{state}", g.what)).bold()).add_run(Run::new().add_text(format!("：{}", g.missing.join("；")))));
+            d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_text(format!("• {}{}", g.what, g.state())).bold()).add_run(Run::new().add_text(format!("：{}", g.missing_text()))));
         }
     }
     d = d.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text("附录 数据来源")));

@@ -135,6 +135,11 @@ impl Facts {
         }
     }
 
+    /// The root of the region tree (the province).
+    pub fn root(&self) -> Option<String> {
+        self.base.regions.values().find(|r| r.parent_code.is_none()).map(|r| r.code.clone())
+    }
+
     /// The latest year with any annual value.
     pub fn latest_year(&self) -> Option<i32> {
         self.base.values.keys().map(|k| k.2).max()

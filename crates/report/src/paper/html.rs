@@ -108,15 +108,11 @@ pub fn render(doc: &Document) -> String {
                 o.push_str("</p>\n");
             }
             Block::Figure(f) => {
-                let _ = write!(o, "<figure id=\"fig{}\">{}<figcaption>图 {} {}{}</figcaption>{}</figure>\n", f.number, chart::svg(f), f.number, esc(&f.title), if f.has_synthetic() { "（含合成数据）" } else { "" }, source_note(&f.source_ids()));
+                let _ = write!(o, "<figure id=\"fig{}\">{}<figcaption>{}</figcaption>{}</figure>\n", f.number, chart::svg(f), esc(&f.caption()), source_note(&f.source_ids()));
             }
             Block::Table(t) => {
                 o.push_str("<table>");
-                let caption = match t.number {
-                    Some(n) => format!("表 {n} {}", t.title),
-                    None => t.title.clone(),
-                };
-                let _ = write!(o, "<caption>{}</caption><thead><tr>", esc(&caption));
+                let _ = write!(o, "<caption>{}</caption><thead><tr>", esc(&t.caption()));
                 for hd in &t.header {
                     let _ = write!(o, "<th>{}</th>", esc(hd));
                 }
@@ -134,11 +130,11 @@ pub fn render(doc: &Document) -> String {
     }
     o.push_str("<h1 id=\"gaps\">数据缺口</h1>\n");
     if doc.gaps.is_empty() {
-        o.push_str("<p>模板所需的数据均已齐备。</p>\n");
+        let _ = writeln!(o, "<p>{NO_GAPS}</p>");
     } else {
-        o.push_str("<p>以下图表或段落所需的数据库中没有数据，未从无中画出：缺口补齐（报送或导入）后重新生成即可。</p><ul class=\"gaps\">");
+        let _ = write!(o, "<p>{GAPS_INTRO}</p><ul class=\"gaps\">");
         for g in &doc.gaps {
-            let _ = write!(o, "<li><strong>{}</strong>{}：{}</li>", esc(&g.what), if g.left_out { "（未生成）" } else { "（部分数据）" }, esc(&g.missing.join("；")));
+            let _ = write!(o, "<li><strong>{}</strong>{}：{}</li>", esc(&g.what), g.state(), esc(&g.missing_text()));
         }
         o.push_str("</ul>\n");
     }

@@ -13,7 +13,7 @@ use typst::utils::LazyHash;
 use typst::{Library, World};
 
 use super::chart;
-use super::doc::{Block, Cell, Document, Inline};
+use super::doc::{source_note, Block, Cell, Document, Inline, GAPS_INTRO, NO_GAPS};
 use super::fonts::ReportFonts;
 use crate::ReportError;
 
@@ -127,25 +127,19 @@ pub fn markup(doc: &Document, fonts: &ReportFonts) -> (String, Vec<(String, Stri
             Block::Figure(f) => {
                 let name = format!("/fig-{}.svg", f.number);
                 files.push((name.clone(), chart::svg(f)));
-                let ids: Vec<String> = f.source_ids().iter().map(|i| format!("[{i}]")).collect();
-                let caption = format!("图 {} {}{}", f.number, f.title, if f.has_synthetic() { "（含合成数据）" } else { "" });
                 let _ = writeln!(
                     o,
                     "#block(breakable: false, width: 100%)[#align(center)[#image({}, width: 100%)\n#text(weight: \"bold\", font: {}, size: 10.5pt, {})\n\n#text(size: 8pt, fill: gray, {})]]\n",
                     lit(&name),
                     lit(&sans),
-                    lit(&caption),
-                    lit(&if ids.is_empty() { String::new() } else { format!("数据来源：{}", ids.join(" ")) })
+                    lit(&f.caption()),
+                    lit(&source_note(&f.source_ids()))
                 );
             }
             Block::Table(t) => {
-                let caption = match t.number {
-                    Some(n) => format!("表 {n} {}", t.title),
-                    None => t.title.clone(),
-                };
                 let cols = t.header.len().max(t.rows.first().map_or(1, Vec::len));
                 let aligns: Vec<&str> = (0..cols).map(|i| if i == 0 { "left" } else { "right" }).collect();
-                let _ = write!(o, "#align(center)[#text(weight: \"bold\", font: {}, size: 10.5pt, {})]\n#align(center, table(columns: {cols}, align: ({},), table.header(", lit(&sans), lit(&caption), aligns.join(", "));
+                let _ = write!(o, "#align(center)[#text(weight: \"bold\", font: {}, size: 10.5pt, {})]\n#align(center, table(columns: {cols}, align: ({},), table.header(", lit(&sans), lit(&t.caption()), aligns.join(", "));
                 for h in &t.header {
                     let _ = write!(o, "[#text(weight: \"bold\", {})],", lit(h));
                 }
@@ -162,12 +156,11 @@ pub fn markup(doc: &Document, fonts: &ReportFonts) -> (String, Vec<(String, Stri
     }
     o.push_str("\n#heading(level: 1, \"数据缺口\")\n\n");
     if doc.gaps.is_empty() {
-        o.push_str("#\"模板所需的数据均已齐备。\"\n\n");
+        let _ = writeln!(o, "#{}\n", lit(NO_GAPS));
     } else {
-        o.push_str("#\"以下图表或段落所需的数据库中没有数据，未从无中画出：缺口补齐（报送或导入）后重新生成即可。\"\n\n");
+        let _ = writeln!(o, "#{}\n", lit(GAPS_INTRO));
         for g in &doc.gaps {
-            let state = if g.left_out { "（未生成）" } else { "（部分数据）" };
-            let _ = writeln!(o, "- #strong({}){}\n", lit(&format!("{}{state}", g.what)), format_args!("#{}", lit(&format!("：{}", g.missing.join("；")))));
+            let _ = writeln!(o, "- #strong({})#{}\n", lit(&format!("{}{}", g.what, g.state())), lit(&format!("：{}", g.missing_text())));
         }
     }
     o.push_str("\n#heading(level: 1, \"附录 数据来源\")\n#set par(first-line-indent: 0em)\n#set text(size: 8.5pt)\n");

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use digecon_app::report::{self as app_report, ProfileBuilder, ReportRequest};
+use digecon_app::report::{self as app_report, ProfileBuilder, Profiles, ReportRequest};
 use digecon_report::paper::{Document, Format};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -85,7 +85,7 @@ pub async fn profile(State(state): State<AppState>, auth: Auth, ApiQuery(q): Api
     if !auth.actor.can_see_region(&state.tree, &q.region) {
         return Err(ApiError::forbidden(format!("region {}", q.region)));
     }
-    let builder = ProfileBuilder::new(&state.store, q.year, None).await?;
+    let builder = ProfileBuilder::new(&state.store, q.year, None, Profiles::One(q.region.clone())).await?;
     let doc = builder.build(&q.region)?;
     let stem = format!("profile-{}-{}", q.region, doc.year);
     respond(doc, f, q.download.unwrap_or(false), stem).await
