@@ -6,6 +6,7 @@
 //! DHIS2's org-unit / data-element / period / data-value model but keeping it smaller: an
 //! observation is one number for one region × indicator × period.
 
+pub mod expr;
 pub mod formula;
 pub mod limits;
 pub mod located;
