@@ -39,6 +39,9 @@ pub enum AppError {
     Bulletin(#[from] digecon_ledger::bulletin::BulletinError),
     #[error(transparent)]
     Collect(#[from] CollectError),
+    /// A file of rows (observations) with problems, each at file:line.
+    #[error(transparent)]
+    Data(#[from] digecon_dataset::DataErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Something the machine lacks (fonts for a PDF), not the request's fault.

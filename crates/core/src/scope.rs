@@ -175,6 +175,12 @@ impl Actor {
         plan_region.is_some_and(|r| self.can_see_region(tree, r)) || units.any(|d| self.acts_for_department(d))
     }
 
+    /// Whether the actor reviews filings across its scope (filing rates, who has not filed): the
+    /// offices, cities and viewers; counties and departments file, they do not review.
+    pub fn reviews_filings(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::ProvinceOffice | Role::City | Role::Viewer)
+    }
+
     /// The region a report of this actor is rooted at: its own, or the root of the tree for the
     /// provincial office and administrators.
     pub fn report_root(&self, tree: &RegionTree) -> Option<String> {
@@ -235,5 +241,15 @@ mod tests {
         assert!(!actor(Role::Department, None).can_see_region(&t, "360000"), "no region, no regional data");
         assert_eq!("city".parse::<Role>().unwrap(), Role::City);
         assert!("mayor".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn reviewers_see_filing_rates_filers_do_not() {
+        for r in [Role::Admin, Role::ProvinceOffice, Role::City, Role::Viewer] {
+            assert!(actor(r, None).reviews_filings(), "{r}");
+        }
+        for r in [Role::County, Role::Department] {
+            assert!(!actor(r, None).reviews_filings(), "{r}");
+        }
     }
 }

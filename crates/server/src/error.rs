@@ -195,6 +195,8 @@ impl From<digecon_app::AppError> for ApiError {
             e @ (A::Track(_) | A::Bulletin(_)) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
             A::Evaluate(e) => ApiError::internal(e),
             A::Collect(e) => e.into(),
+            // Rows of a file with problems, each at file:line.
+            A::Data(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
             A::Store(e) => e.into(),
             // The machine lacks something (CJK fonts for a PDF): not the request's fault.
             A::Unavailable(m) | A::Report(digecon_report::ReportError::Fonts(m)) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m),
