@@ -201,29 +201,24 @@ pub trait PlanWork {
     fn coop_units(&self) -> &[String];
 }
 
-impl PlanWork for Task {
-    fn plan_id(&self) -> &str {
-        &self.plan_id
-    }
-    fn lead_units(&self) -> &[String] {
-        &self.lead_units
-    }
-    fn coop_units(&self) -> &[String] {
-        &self.coop_units
-    }
+// Tasks and engineering projects name their plan and units by the same fields.
+macro_rules! plan_work {
+    ($($t:ty),*) => {$(
+        impl PlanWork for $t {
+            fn plan_id(&self) -> &str {
+                &self.plan_id
+            }
+            fn lead_units(&self) -> &[String] {
+                &self.lead_units
+            }
+            fn coop_units(&self) -> &[String] {
+                &self.coop_units
+            }
+        }
+    )*};
 }
 
-impl PlanWork for Project {
-    fn plan_id(&self) -> &str {
-        &self.plan_id
-    }
-    fn lead_units(&self) -> &[String] {
-        &self.lead_units
-    }
-    fn coop_units(&self) -> &[String] {
-        &self.coop_units
-    }
-}
+plan_work!(Task, Project);
 
 #[cfg(test)]
 mod tests {

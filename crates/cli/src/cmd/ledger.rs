@@ -307,7 +307,7 @@ pub async fn tasks(cmd: TasksCmd) -> anyhow::Result<()> {
         TasksCmd::Report(a) => task_report(a).await,
         TasksCmd::Status(a) => task_status(a).await,
         TasksCmd::Export(a) => tasks_export(a).await,
-        TasksCmd::Import(a) => tasks_import(a).await,
+        TasksCmd::Import(a) => import(a, Workbook::Tasks).await,
     }
 }
 
@@ -319,7 +319,7 @@ pub async fn projects(cmd: ProjectsCmd) -> anyhow::Result<()> {
         ProjectsCmd::Problems(a) => problems(a).await,
         ProjectsCmd::Demo(a) => demo(a).await,
         ProjectsCmd::Export(a) => projects_export(a).await,
-        ProjectsCmd::Import(a) => projects_import(a).await,
+        ProjectsCmd::Import(a) => import(a, Workbook::Projects).await,
     }
 }
 
@@ -494,7 +494,15 @@ async fn tasks_export(a: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn tasks_import(a: ImportArgs) -> anyhow::Result<()> {
+#[derive(Clone, Copy)]
+enum Workbook {
+    Tasks,
+    Projects,
+}
+
+/// `tasks import` and `projects import`: the file read within the limits, imported all or
+/// nothing as `--as` (or as an administrator), and what it held printed.
+async fn import(a: ImportArgs, which: Workbook) -> anyhow::Result<()> {
     let limits = a.limits.limits();
     let bytes = super::data::read_limited(&a.file, &limits)?;
     let store = a.db.open(false).await?;
@@ -502,15 +510,23 @@ async fn tasks_import(a: ImportArgs) -> anyhow::Result<()> {
     let file = a.file.display().to_string();
     let by = author(&actor, &a.by);
     let import = WorkbookImport { file: &file, bytes: &bytes, limits: &limits, by: &by, dry_run: a.dry_run };
-    let ledger = app::import_tasks(&store, actor.as_ref(), import).await.map_err(flagged)?;
-    let values: usize = ledger.reports.iter().map(|r| r.values.len()).sum();
-    let summary = format!(
-        "{} reports ({} goal values), {} contributions, {} problems",
-        ledger.reports.len(),
-        values,
-        ledger.contributions.len(),
-        ledger.problems.len()
-    );
+    let summary = match which {
+        Workbook::Tasks => {
+            let ledger = app::import_tasks(&store, actor.as_ref(), import).await.map_err(flagged)?;
+            let values: usize = ledger.reports.iter().map(|r| r.values.len()).sum();
+            format!(
+                "{} reports ({} goal values), {} contributions, {} problems",
+                ledger.reports.len(),
+                values,
+                ledger.contributions.len(),
+                ledger.problems.len()
+            )
+        }
+        Workbook::Projects => {
+            let ledger = app::import_projects(&store, actor.as_ref(), import).await.map_err(flagged)?;
+            format!("{} projects, {} monthly reports, {} problems", ledger.projects.len(), ledger.monthly.len(), ledger.problems.len())
+        }
+    };
     if a.dry_run {
         println!("检查通过，未写入 / dry run, nothing written: {summary}");
     } else {
@@ -698,24 +714,6 @@ async fn projects_export(a: ExportArgs) -> anyhow::Result<()> {
     let bytes = workbook::write_project_ledger(&d.projects, &d.monthly, &d.problems, &d.regions, &d.departments)?;
     std::fs::write(&a.out, bytes).with_context(|| format!("写入 / writing {}", a.out.display()))?;
     println!("已导出项目调度台账 / wrote the project ledger {} ({} projects, {} monthly reports)", a.out.display(), d.projects.len(), d.monthly.len());
-    Ok(())
-}
-
-async fn projects_import(a: ImportArgs) -> anyhow::Result<()> {
-    let limits = a.limits.limits();
-    let bytes = super::data::read_limited(&a.file, &limits)?;
-    let store = a.db.open(false).await?;
-    let actor = actor_of(&store, a.as_user.as_deref()).await?;
-    let file = a.file.display().to_string();
-    let by = author(&actor, &a.by);
-    let import = WorkbookImport { file: &file, bytes: &bytes, limits: &limits, by: &by, dry_run: a.dry_run };
-    let ledger = app::import_projects(&store, actor.as_ref(), import).await.map_err(flagged)?;
-    let summary = format!("{} projects, {} monthly reports, {} problems", ledger.projects.len(), ledger.monthly.len(), ledger.problems.len());
-    if a.dry_run {
-        println!("检查通过，未写入 / dry run, nothing written: {summary}");
-    } else {
-        println!("已导入 / imported {summary}");
-    }
     Ok(())
 }
 
