@@ -3,6 +3,7 @@
 import * as echarts from 'echarts'
 import type { ECharts } from 'echarts'
 import { i18n } from '../i18n.js'
+import './table' // the table.* messages (the toolbox titles)
 
 function save(href: string, filename: string) {
   const a = document.createElement('a')
