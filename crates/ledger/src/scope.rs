@@ -168,6 +168,32 @@ mod tests {
     }
 
     #[test]
+    fn a_task_workbook_is_refused_row_by_row() {
+        let report = |dept: &str| crate::progress::ProgressReport {
+            key: item().key,
+            period: Period::Quarter(2022, 3),
+            department_code: dept.into(),
+            status: crate::progress::ProgressStatus::InProgress,
+            percent: None,
+            values: Default::default(),
+            milestones_reached: Vec::new(),
+            narrative: String::new(),
+            evidence: Vec::new(),
+            contributions: Vec::new(),
+            synthetic: false,
+            recorded_by: String::new(),
+            recorded_at: String::new(),
+        };
+        let ledger = TaskLedger { reports: vec![report("360000-most"), report("360000-drc")], contributions: Vec::new(), problems: Vec::new() };
+        let tree = RegionTree::default();
+        let most = actor(Role::Department, None, Some("360000-most"));
+        let denied = refusals_in_task_ledger(&most, &tree, &[item()], &ledger);
+        assert_eq!(denied.len(), 1, "{denied:?}");
+        assert!(denied[0].starts_with("jx-2022-workplan") && denied[0].contains("2022-Q3: ") && denied[0].contains("does not act for `360000-drc`"), "{denied:?}");
+        assert!(refusals_in_task_ledger(&actor(Role::ProvinceOffice, None, None), &tree, &[item()], &ledger).is_empty());
+    }
+
+    #[test]
     fn projects_are_filed_within_the_region_or_by_the_lead_unit() {
         let r = |code: &str, level, parent: Option<&str>| Region { code: code.into(), name_zh: code.into(), name_en: String::new(), level, parent_code: parent.map(Into::into) };
         let tree = RegionTree::new(&[
