@@ -1,7 +1,8 @@
 // The first tests: sign-in, dashboard, tasks, evaluation, OpenAPI, scope, the filing chain, edit
 // conflicts and the report centre.
 import { join } from 'node:path'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import assert from 'node:assert/strict'
 import ExcelJS from 'exceljs'
 import { Validator } from '@seriousme/openapi-schema-validator'
