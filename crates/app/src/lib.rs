@@ -6,6 +6,7 @@
 //! (`/api/v1/…`) are adapters: they parse arguments or requests, call one function here and
 //! format what it returns. Neither assembles a use case of its own.
 
+pub mod account;
 pub mod data;
 pub mod error;
 pub mod evaluation;

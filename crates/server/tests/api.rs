@@ -308,6 +308,9 @@ async fn authorization_matrix_for_writes() {
             (Method::POST, "/api/v1/filings/JXDE-M/360702/2023-03/actions", Some(json!({"action": "bogus"})), [bad, bad, no, bad, no, bad, no, bad]),
             (Method::POST, "/api/v1/filings/GZ2023-MIIT/360700-miit/2023/actions", Some(json!({"action": "bogus"})), [bad, bad, no, bad, no, no, no, bad]),
             (Method::POST, "/api/v1/users", Some(json!({})), [bad, no, no, no, no, no, no, no]),
+            // Everyone may change their own password; a wrong current password is a 422 too.
+            (Method::POST, "/api/v1/me/password", Some(json!({})), [bad; 8]),
+            (Method::POST, "/api/v1/me/password", Some(json!({"old_password": "wrong", "new_password": "0123456789ab", "confirm_password": "0123456789ab"})), [bad; 8]),
         ];
         let mut sessions = Vec::new();
         for (u, ..) in USERS {
@@ -564,4 +567,29 @@ async fn evaluation_on_documented_values() {
     assert_eq!((s, v["error"]["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope")));
     let (s, _) = gz.get("/api/v1/evaluation?scope=city&year=2001").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// 修改密码: the current password is required and the new one typed twice alike; the new one
+/// signs in at once and the old one no longer does.
+#[tokio::test]
+async fn a_user_changes_their_own_password() {
+    for db in TestDb::both() {
+        let srv = TestServer::start(db).await;
+        let user = USERS.last().unwrap().0;
+        let s = srv.login(user).await;
+        let new = "a new password 42";
+        let (st, v) = s.post("/api/v1/me/password", json!({"old_password": PASSWORD, "new_password": new, "confirm_password": "something else"})).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "confirm_password", "{v}");
+        let (st, v) = s.post("/api/v1/me/password", json!({"old_password": "not it at all", "new_password": new, "confirm_password": new})).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["fields"][0]["field"], "old_password", "{v}");
+        let (st, v) = s.post("/api/v1/me/password", json!({"old_password": PASSWORD, "new_password": new, "confirm_password": new})).await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+        let anon = srv.anonymous();
+        let (st, _) = anon.post("/api/v1/auth/login", json!({"username": user, "password": PASSWORD})).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED, "the old password no longer signs in");
+        let (st, _) = anon.post("/api/v1/auth/login", json!({"username": user, "password": new})).await;
+        assert_eq!(st, StatusCode::OK, "the new one does");
+    }
 }

@@ -27,9 +27,9 @@ test('the printed demo credentials work and a wrong password is refused', async 
 test('the dashboard shows the documented 2022 figures, the map and the ranking', async (demo) => {
   const page = await signIn(demo, 'province')
   // The headline card renders before its numbers arrive; wait for the value, not the element.
-  await page.waitForFunction(() => /11874/.test(document.querySelector('[data-test=headline-DE_VA]')?.textContent ?? ''))
+  await page.waitForFunction(() => /11,874/.test(document.querySelector('[data-test=headline-DE_VA]')?.textContent ?? ''))
   assert.match(await page.textContent('[data-test=headline-DE_VA]'), /14\.4%/)
-  assert.match(await page.textContent('[data-test=headline-CORE_REV]'), /11133\.17/)
+  assert.match(await page.textContent('[data-test=headline-CORE_REV]'), /11,133\.17/) // thousands separators
   await page.waitForSelector('[data-test=region-map] canvas')
   const ranking = await page.textContent('[data-test=ranking]')
   assert.ok(ranking.indexOf('南昌市') < ranking.indexOf('吉安市') && ranking.indexOf('吉安市') < ranking.indexOf('赣州市'), ranking)
@@ -159,7 +159,7 @@ test('a county files a month from the Excel template; city and province approve;
   await province.waitForSelector('[data-test=latest] >> text=章贡区')
   const latest = await province.textContent('[data-test=latest]')
   assert.match(latest, /123\.45/)
-  assert.match(latest, /final/)
+  assert.match(latest, /正式/) // observation status final, by its label
   await province.screenshot({ path: join(artifacts, 'dashboard-after-approval.png'), fullPage: true })
   for (const p of [county, city, province]) await p.context().close()
   rmSync(tmp, { recursive: true, force: true })

@@ -17,6 +17,8 @@ export type Region = Item<typeof regions>
 export type Indicator = Item<typeof indicators>
 export type Department = Item<typeof departments>
 export type Plan = Item<typeof plans>
+export type Target = Item<typeof catalogueTargets>
+export type Task = Item<typeof catalogueTasks>
 export type Project = Item<typeof projects>
 export type Observation = Item<typeof observations>
 export type Recent = Item<typeof recent>
@@ -38,8 +40,10 @@ type ErrorBody = Schemas['ErrorBody']
 type Query<P extends keyof paths> = NonNullable<paths[P]['get']['parameters']['query']>
 
 export const me = ref<Me | null>(null)
-let onUnauthenticated = () => {}
-export function setUnauthenticatedHandler(f: () => void) { onUnauthenticated = f }
+// Called on a 401 with the user who was signed in (null if nobody was); the handler decides
+// whether to ask for a new sign-in in place or to go to /login.
+let onUnauthenticated: (user: Me | null) => void = () => {}
+export function setUnauthenticatedHandler(f: (user: Me | null) => void) { onUnauthenticated = f }
 
 export class ApiError extends Error {
   status: number
@@ -63,10 +67,7 @@ client.use({
     return request
   },
   onResponse({ request, response }) {
-    if (response.status === 401 && !request.url.endsWith('/auth/login')) {
-      me.value = null
-      onUnauthenticated()
-    }
+    if (response.status === 401 && !request.url.endsWith('/auth/login') && !request.url.endsWith('/api/v1/me')) onUnauthenticated(me.value)
     return response
   },
 })
@@ -103,6 +104,10 @@ export const regions = () => ok(client.GET('/api/v1/regions'))
 export const indicators = () => ok(client.GET('/api/v1/indicators'))
 export const departments = () => ok(client.GET('/api/v1/departments'))
 export const plans = () => ok(client.GET('/api/v1/plans'))
+/** The targets as the plans state them (a department: those it leads). */
+export const catalogueTargets = () => ok(client.GET('/api/v1/targets'))
+/** The plans' tasks with their lead and co-operating departments. */
+export const catalogueTasks = () => ok(client.GET('/api/v1/tasks'))
 export const projects = () => ok(client.GET('/api/v1/projects'))
 
 /** Observations as a list. */
@@ -177,10 +182,7 @@ export function reportUrl(kind: 'whitepaper' | 'profile', q: Query<'/api/v1/repo
 /** Asks for a report once, so that a refusal (403, 404, 503) shows as its message, not in a frame. */
 export async function checkReport(url: string) {
   const r = await fetch(url, { credentials: 'same-origin' })
-  if (r.status === 401) {
-    me.value = null
-    onUnauthenticated()
-  }
+  if (r.status === 401) onUnauthenticated(me.value)
   if (!r.ok) throw new ApiError(r.status, ((await r.json().catch(() => null)) as { error?: ErrorBody } | null)?.error)
 }
 
@@ -189,3 +191,6 @@ export const createUser = (body: NewUser) => ok(client.POST('/api/v1/users', { b
 export const dictionaries = () => ok(client.GET('/api/v1/dictionaries'))
 export const loginLog = () => ok(client.GET('/api/v1/logs/logins'))
 export const operationLog = () => ok(client.GET('/api/v1/logs/operations'))
+export type PasswordChange = NonNullable<paths['/api/v1/me/password']['post']['requestBody']>['content']['application/json']
+/** Changes the signed-in user's password (422 with the fields that are wrong). */
+export const changePassword = (body: PasswordChange) => ok(client.POST('/api/v1/me/password', { body }))

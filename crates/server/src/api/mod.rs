@@ -1,6 +1,7 @@
 //! The `/api/v1` handlers, one module per area. Each handler carries its `#[utoipa::path]`, so the
 //! OpenAPI document cannot drift from the routes.
 
+pub mod account;
 pub mod catalog;
 pub mod evaluation;
 pub mod filing;
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::get_me))
+        .routes(routes!(account::change_password))
         .routes(routes!(catalog::regions))
         .routes(routes!(catalog::indicators))
         .routes(routes!(catalog::departments))

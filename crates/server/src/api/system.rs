@@ -122,16 +122,17 @@ pub struct Dictionary {
 /// The closed vocabularies of the platform (字典), as stored values with their labels.
 const DICTIONARIES: &[(&str, &str, &str, &[(&str, &str, &str)])] = &[
     ("region_level", "地区层级", "region level", &[("province", "省", "province"), ("city", "设区市", "city"), ("county", "县（市、区）", "county"), ("zone", "功能区", "zone")]),
-    ("role", "角色", "role", &[("admin", "系统管理员", "administrator"), ("province_office", "省数字经济办", "provincial office"), ("department", "部门", "department"), ("city", "设区市", "city"), ("county", "县（市、区）", "county"), ("viewer", "查看", "viewer")]),
+    ("role", "角色", "role", &[("admin", "系统管理员", "administrator"), ("province_office", "省数字经济办", "provincial office"), ("department", "部门", "department"), ("city", "设区市", "city"), ("county", "县（市、区）", "county"), ("viewer", "查看用户", "viewer")]),
     ("frequency", "频率", "frequency", &[("year", "年", "year"), ("quarter", "季", "quarter"), ("month", "月", "month")]),
     ("accumulation", "累计方式", "accumulation", &[("period", "当期", "period"), ("ytd", "累计", "year to date")]),
     ("polarity", "指标方向", "polarity", &[("positive", "越大越好", "higher is better"), ("negative", "越小越好", "lower is better")]),
     ("aggregation", "汇总方式", "aggregation", &[("sum", "求和", "sum"), ("mean", "平均", "mean"), ("none", "不汇总", "none")]),
-    ("observation_status", "数据状态", "observation status", &[("provisional", "初步（未审定）", "provisional"), ("final", "最终（已审定或已发布）", "final")]),
+    ("observation_status", "数据状态", "observation status", &[("provisional", "初步", "provisional"), ("final", "正式", "final")]),
     ("plan_kind", "规划类型", "plan kind", &[("five_year", "五年规划", "five-year plan"), ("annual", "年度计划", "annual plan"), ("work_points", "工作要点", "work points")]),
     ("target_attribute", "指标属性", "target attribute", &[("预期性", "预期性", "expected"), ("约束性", "约束性", "binding")]),
     ("target_status", "目标状态", "target status", &[("achieved", "已实现", "achieved"), ("on_track", "正常推进", "on track"), ("at_risk", "存在风险", "at risk"), ("off_track", "滞后", "off track"), ("no_data", "无数据", "no data")]),
     ("filing_state", "填报状态", "filing state", &[("draft", "草稿", "draft"), ("submitted", "已上报", "submitted"), ("city_approved", "市级已审核", "city approved"), ("approved", "已审定", "approved"), ("returned", "已退回", "returned")]),
+    ("filing_action", "填报操作", "filing action", &[("save", "保存", "save"), ("submit", "上报", "submit"), ("approve", "审核通过", "approve"), ("return", "退回", "return"), ("reopen", "重新打开", "reopen")]),
     ("task_colour", "任务状态色", "task colour", &[("green", "绿：按序时推进", "on schedule"), ("yellow", "黄：曾滞后已追上", "caught up"), ("red", "红：滞后", "late"), ("grey", "灰：未报告", "no report")]),
 ];
 
@@ -169,6 +170,9 @@ mod tests {
         assert_eq!(values("observation_status"), digecon_core::ObservationStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         assert_eq!(values("plan_kind"), digecon_core::PlanKind::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         assert_eq!(values("filing_state"), digecon_collect::filing::FilingState::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        use digecon_collect::filing::Action;
+        let actions = [Action::Save, Action::Submit, Action::Approve, Action::Return, Action::Reopen];
+        assert_eq!(values("filing_action"), actions.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         assert_eq!(values("task_colour"), digecon_ledger::progress::Colour::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
     }
 }
