@@ -7,6 +7,7 @@ const routes = [
   { path: '/dashboard', component: () => import('./views/Dashboard.vue') },
   { path: '/explorer', component: () => import('./views/Explorer.vue') },
   { path: '/filing', component: () => import('./views/Filing.vue') },
+  { path: '/todo', component: () => import('./views/Todo.vue') },
   { path: '/targets', component: () => import('./views/Targets.vue') },
   { path: '/evaluation', component: () => import('./views/Evaluation.vue') },
   { path: '/tasks', component: () => import('./views/Tasks.vue') },

@@ -13,5 +13,6 @@ pub mod ledger;
 pub mod progress;
 pub mod report;
 pub mod users;
+pub mod work;
 
 pub use error::{AppError, Invalid};

@@ -311,6 +311,8 @@ pub struct FilingDetailDto {
     pub can_approve: bool,
     pub can_return: bool,
     pub can_reopen: bool,
+    /// 撤回: the filer may take back a submission nobody has reviewed yet.
+    pub can_withdraw: bool,
     /// The filing's version, also sent as the `ETag` header: send it back in `If-Match` when
     /// saving or acting, to be told (412) if someone changed the filing in between.
     pub etag: String,
@@ -379,6 +381,7 @@ async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: 
         can_approve: can(Action::Approve),
         can_return: can(Action::Return),
         can_reopen: can(Action::Reopen),
+        can_withdraw: can(Action::Withdraw),
     })
 }
 
@@ -584,7 +587,7 @@ pub async fn template(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ActionRequest {
-    /// submit | approve | return | reopen
+    /// submit | withdraw | approve | return | reopen
     pub action: String,
     /// Required to return or reopen.
     pub comment: Option<String>,
@@ -592,7 +595,7 @@ pub struct ActionRequest {
     pub explanations: Option<BTreeMap<String, String>>,
 }
 
-/// 上报、审核、退回、重开 / submit, approve, return or reopen a filing
+/// 上报、撤回、审核、退回、重开 / submit, withdraw, approve, return or reopen a filing
 #[utoipa::path(post, path = "/api/v1/filings/{form}/{filer}/{period}/actions", tag = "filing", request_body = ActionRequest,
     params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path),
            ("If-Match" = Option<String>, Header, description = "填报详情的 ETag / the filing's ETag as read: 412 if it changed since")),
@@ -613,10 +616,11 @@ pub async fn action(
         "approve" => Action::Approve,
         "return" => Action::Return,
         "reopen" => Action::Reopen,
+        "withdraw" => Action::Withdraw,
         _ => {
             return Err(ApiError::validation(vec![FieldError {
                 field: "action".into(),
-                message: "应为 submit、approve、return 或 reopen / expected submit, approve, return or reopen".into(),
+                message: "应为 submit、withdraw、approve、return 或 reopen / expected submit, withdraw, approve, return or reopen".into(),
             }]))
         }
     };
