@@ -37,8 +37,14 @@ pub enum AppError {
     Evaluate(#[from] digecon_evaluate::EvaluateError),
     #[error(transparent)]
     Bulletin(#[from] digecon_ledger::bulletin::BulletinError),
+    /// A ledger workbook refused: every problem at its sheet, row and column.
+    #[error(transparent)]
+    Workbook(#[from] digecon_ledger::workbook::WorkbookErrors),
     #[error(transparent)]
     Collect(#[from] CollectError),
+    /// A file of rows (observations) with problems, each at file:line.
+    #[error(transparent)]
+    Data(#[from] digecon_dataset::DataErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Something the machine lacks (fonts for a PDF), not the request's fault.

@@ -82,6 +82,23 @@ pub fn validate(tree: &RegionTree, departments: &[Department], u: &NewUser) -> s
     }
 }
 
+/// The actor of account `username`, which must exist and be active (`digecon … --as USER`).
+pub async fn actor_of(store: &Store, username: &str) -> Result<digecon_core::Actor> {
+    let user = store
+        .user(username)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("未知的用户 / unknown user `{username}` (see `digecon user list`)")))?;
+    if !user.active {
+        return Err(AppError::Forbidden(format!("用户已停用 / user `{username}` is deactivated")));
+    }
+    Ok(user.actor())
+}
+
+/// Who a write is recorded as: the acting account, else `by` (the CLI acting as an administrator).
+pub fn author(actor: Option<&digecon_core::Actor>, by: &str) -> String {
+    actor.map_or_else(|| by.to_string(), |a| a.username.clone())
+}
+
 /// Adds `u` after [`validate`]; an existing username is a conflict. The password is hashed on a
 /// blocking thread (argon2 is slow by design).
 pub async fn add(store: &Store, u: &NewUser) -> Result<User> {

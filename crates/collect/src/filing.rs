@@ -130,6 +130,21 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The workflow step a request names (`submit`, `approve`, `return`, `reopen`); saving is
+    /// done by entering values, not named as a step.
+    pub fn step(s: &str) -> Result<Action, String> {
+        match s {
+            "submit" => Ok(Action::Submit),
+            "approve" => Ok(Action::Approve),
+            "return" => Ok(Action::Return),
+            "reopen" => Ok(Action::Reopen),
+            "withdraw" => Ok(Action::Withdraw),
+            _ => Err("应为 submit、withdraw、approve、return 或 reopen / expected submit, withdraw, approve, return or reopen".into()),
+        }
+    }
+}
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -173,6 +188,13 @@ pub fn is_filer(actor: &Actor, filer: &Filer) -> bool {
         }
         Filer::Department { code, .. } => actor.role == Role::Department && actor.department_code.as_deref() == Some(code.as_str()),
     }
+}
+
+/// Whether `filer` is one of `actor`'s own units — the ones listed as "yours" on a form. Like
+/// [`is_filer`] but without the office's right to file on anyone's behalf, which would make every
+/// unit the office's own.
+pub fn is_own_filer(actor: &Actor, filer: &Filer) -> bool {
+    !actor.is_global() && is_filer(actor, filer)
 }
 
 /// Whether `actor` may read `filer`'s filings: its filer, its reviewers, anyone whose region
@@ -339,6 +361,32 @@ mod tests {
         assert_eq!(transition(Action::Save, Some(Draft), &county, &f, &t, ""), Ok(Draft));
         assert_eq!(transition(Action::Submit, Some(Draft), &county, &f, &t, ""), Ok(Submitted));
         assert_eq!(Action::Withdraw.as_str(), "withdraw");
+    }
+
+    #[test]
+    fn who_files_who_reviews_who_sees() {
+        let t = tree();
+        let f = Filer::Region { code: "360702".into() };
+        let county = actor(Role::County, Some("360702"), None);
+        let neighbour = actor(Role::County, Some("360703"), None);
+        let city = actor(Role::City, Some("360700"), None);
+        let prov = actor(Role::ProvinceOffice, None, None);
+        // The county files its own form; the office may file on its behalf but it is not "its".
+        assert!(is_filer(&county, &f) && is_own_filer(&county, &f));
+        assert!(is_filer(&prov, &f) && !is_own_filer(&prov, &f));
+        // The city reviews and sees, but does not file; a neighbour sees nothing.
+        assert!(!is_filer(&city, &f) && can_view(&city, &f, &t));
+        assert!(!is_filer(&neighbour, &f) && !can_view(&neighbour, &f, &t));
+    }
+
+    #[test]
+    fn a_request_names_one_of_five_steps() {
+        assert_eq!(Action::step("withdraw"), Ok(Action::Withdraw));
+        assert_eq!(Action::step("submit"), Ok(Action::Submit));
+        assert_eq!(Action::step("reopen"), Ok(Action::Reopen));
+        for bad in ["save", "Submit", ""] {
+            assert!(Action::step(bad).unwrap_err().contains("expected submit, withdraw, approve, return or reopen"), "{bad}");
+        }
     }
 
     #[test]

@@ -226,6 +226,23 @@ impl Form {
         p.frequency() == self.frequency
     }
 
+    /// [`Form::accepts_period`], with the message every caller gives when it does not.
+    pub fn check_period(&self, p: &Period) -> Result<(), String> {
+        if self.accepts_period(p) {
+            Ok(())
+        } else {
+            Err(format!("期间频率不符 / period {p} does not fit form {} ({})", self.code, self.frequency))
+        }
+    }
+
+    /// A period as a request names it (`2023`, `2023-Q1`, `2023-03`), read and checked against
+    /// the form's frequency.
+    pub fn parse_period(&self, s: &str) -> Result<Period, String> {
+        let p: Period = s.parse().map_err(|e: digecon_core::PeriodError| e.to_string())?;
+        self.check_period(&p)?;
+        Ok(p)
+    }
+
     /// Every filer the form expects, in region / department order.
     pub fn expected_filers(&self, regions: &[Region], departments: &[Department]) -> Vec<Filer> {
         let mut out: Vec<Filer> = Vec::new();
@@ -310,6 +327,35 @@ mod tests {
         assert_eq!(local_date(at), d("2023-04-11"));
         let at: chrono::DateTime<chrono::Utc> = "2023-04-10T15:59:59Z".parse().unwrap();
         assert_eq!(local_date(at), d("2023-04-10"));
+    }
+
+    fn monthly() -> Form {
+        Form {
+            code: "JXDE-M".into(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            frequency: Frequency::Month,
+            filers: vec![FilerSpec::Level(RegionLevel::County)],
+            responsible_department: String::new(),
+            window: FilingWindow { opens_days: 1, due_days: 10, closes_days: 25 },
+            indicators: Vec::new(),
+            rules: Vec::new(),
+            reconstruction: true,
+            basis: String::new(),
+            source: Source { doc: String::new(), quote: String::new() },
+        }
+    }
+
+    #[test]
+    fn a_request_names_a_period_of_the_forms_frequency() {
+        let f = monthly();
+        assert_eq!(f.parse_period("2023-03"), Ok("2023-03".parse().unwrap()));
+        assert_eq!(f.parse_period("2023-Q1").unwrap_err(), "期间频率不符 / period 2023-Q1 does not fit form JXDE-M (month)");
+        assert!(f.parse_period("2023-13").is_err());
+        assert!(f.parse_period("").is_err());
+        // The period open today: the latest whose window has opened (April's opens on 1 May).
+        assert_eq!(f.current_period(d("2023-04-30")), "2023-03".parse().unwrap());
+        assert_eq!(f.current_period(d("2023-05-01")), "2023-04".parse().unwrap());
     }
 
     #[test]

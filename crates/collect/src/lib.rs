@@ -23,7 +23,7 @@ pub mod rule;
 pub mod template;
 pub mod validate;
 
-pub use filing::{can_view, city_reviewer, is_filer, transition, Action, Denied, FilingState};
+pub use filing::{can_view, city_reviewer, is_filer, is_own_filer, transition, Action, Denied, FilingState};
 pub use form::{local_date, period_end, Bound, Filer, FilerSpec, FilingWindow, Form, FormIndicator, FormSet, WindowDates, WindowPosition};
 pub use import::{CheckedValue, ImportCatalog, ImportFile, ImportedValue, Problems};
 pub use outlier::{OutlierFlag, OutlierReason};

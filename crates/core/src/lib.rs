@@ -6,6 +6,7 @@
 //! DHIS2's org-unit / data-element / period / data-value model but keeping it smaller: an
 //! observation is one number for one region × indicator × period.
 
+pub mod expr;
 pub mod formula;
 pub mod limits;
 pub mod located;
@@ -24,7 +25,7 @@ pub use formula::{EvalError, Formula, FormulaError};
 pub use limits::{check_value, Limit, Limits, ValueError, VALUE_LIMIT};
 pub use located::Located;
 pub use period::{Period, PeriodError};
-pub use scope::{Actor, RegionTree, Role};
+pub use scope::{Actor, PlanWork, RegionTree, Role};
 
 /// An error parsing one of the closed vocabularies below (`level`, `frequency`, …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Region, RegionLevel, Target};
+use crate::{Plan, Project, Region, RegionLevel, Target, Task};
 
 /// Parent links of the regions, for "is X inside Y" and roll-ups.
 #[derive(Debug, Clone, Default)]
@@ -175,6 +175,19 @@ impl Actor {
         plan_region.is_some_and(|r| self.can_see_region(tree, r)) || units.any(|d| self.acts_for_department(d))
     }
 
+    /// Whether the actor reviews filings across its scope (filing rates, who has not filed): the
+    /// offices, cities and viewers; counties and departments file, they do not review.
+    pub fn reviews_filings(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::ProvinceOffice | Role::City | Role::Viewer)
+    }
+
+    /// Whether the actor may see `work` (a task, an engineering project, a ledger item) of one of
+    /// `plans`: `can_see_work` with the plan's region looked up (an unknown plan has none).
+    pub fn can_see_plan_work(&self, tree: &RegionTree, plans: &[Plan], work: &impl PlanWork) -> bool {
+        let plan_region = plans.iter().find(|p| p.id == work.plan_id()).map(|p| p.region_code.as_str());
+        self.can_see_work(tree, plan_region, work.lead_units().iter().chain(work.coop_units()))
+    }
+
     /// The region a report of this actor is rooted at: its own, or the root of the tree for the
     /// provincial office and administrators.
     pub fn report_root(&self, tree: &RegionTree) -> Option<String> {
@@ -185,6 +198,33 @@ impl Actor {
         }
     }
 }
+
+/// Work of a plan that lead and co-operating units carry out: what `Actor::can_see_plan_work`
+/// decides on.
+pub trait PlanWork {
+    fn plan_id(&self) -> &str;
+    fn lead_units(&self) -> &[String];
+    fn coop_units(&self) -> &[String];
+}
+
+// Tasks and engineering projects name their plan and units by the same fields.
+macro_rules! plan_work {
+    ($($t:ty),*) => {$(
+        impl PlanWork for $t {
+            fn plan_id(&self) -> &str {
+                &self.plan_id
+            }
+            fn lead_units(&self) -> &[String] {
+                &self.lead_units
+            }
+            fn coop_units(&self) -> &[String] {
+                &self.coop_units
+            }
+        }
+    )*};
+}
+
+plan_work!(Task, Project);
 
 #[cfg(test)]
 mod tests {
@@ -235,5 +275,52 @@ mod tests {
         assert!(!actor(Role::Department, None).can_see_region(&t, "360000"), "no region, no regional data");
         assert_eq!("city".parse::<Role>().unwrap(), Role::City);
         assert!("mayor".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn reviewers_see_filing_rates_filers_do_not() {
+        for r in [Role::Admin, Role::ProvinceOffice, Role::City, Role::Viewer] {
+            assert!(actor(r, None).reviews_filings(), "{r}");
+        }
+        for r in [Role::County, Role::Department] {
+            assert!(!actor(r, None).reviews_filings(), "{r}");
+        }
+    }
+
+    struct Work(&'static str, Vec<String>);
+    impl PlanWork for Work {
+        fn plan_id(&self) -> &str {
+            self.0
+        }
+        fn lead_units(&self) -> &[String] {
+            &self.1
+        }
+        fn coop_units(&self) -> &[String] {
+            &[]
+        }
+    }
+
+    #[test]
+    fn plan_work_is_seen_in_the_plans_region_or_by_its_units() {
+        let t = tree();
+        let plan = Plan {
+            id: "gz".into(),
+            name_zh: String::new(),
+            name_en: String::new(),
+            kind: crate::PlanKind::Annual,
+            region_code: "360700".into(),
+            issuer: String::new(),
+            issued: String::new(),
+            start_year: 2022,
+            end_year: 2022,
+            source_doc: String::new(),
+        };
+        let plans = [plan];
+        let work = Work("gz", vec!["360700-dev".into()]);
+        assert!(actor(Role::City, Some("360700")).can_see_plan_work(&t, &plans, &work));
+        assert!(!actor(Role::County, Some("360702")).can_see_plan_work(&t, &plans, &work), "the plan's region is above the county");
+        let unit = Actor { department_code: Some("360700-dev".into()), ..actor(Role::Department, None) };
+        assert!(unit.can_see_plan_work(&t, &plans, &work), "its lead unit");
+        assert!(!actor(Role::City, Some("360700")).can_see_plan_work(&t, &plans, &Work("unknown", Vec::new())), "an unknown plan has no region");
     }
 }

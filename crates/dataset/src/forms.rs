@@ -378,7 +378,7 @@ mod tests {
             "forms/form_indicators.csv:2: 未知的报表代码 / unknown form_code `M`",
             "forms/form_indicators.csv:3: `decimals` 应为 0 到 6",
             "forms/rules.csv:2: `severity`: 无效的严重程度 / invalid severity `fatal`",
-            "forms/rules.csv:2: `expression`: 无效的规则表达式 / invalid rule expression `A >= ` at character 6",
+            "forms/rules.csv:2: `expression`: 无效的表达式 / invalid expression `A >= ` at character 6",
             "forms/rules.csv:3: 规则引用了未知指标 / the rule refers to unknown indicator `B`",
             "forms/bounds.csv:2: 下限大于上限 / lower 5 is above upper 1",
         ] {

@@ -219,6 +219,34 @@ pub fn parse_scores(text: &str) -> Result<Vec<IndustryScore>> {
         .collect()
 }
 
+/// Checks a scores table before the model uses it: at least one industry, and every score on the
+/// model's 0–10 scale (a table on another scale would land every industry in one box). `source`
+/// names the table in the problem.
+pub fn check_table(rows: &[IndustryScore], source: &str) -> Result<()> {
+    if rows.is_empty() {
+        return Err(IndexError::file(source, "没有产业 / no industries"));
+    }
+    for r in rows {
+        for (column, v) in [("attractiveness", r.attractiveness), ("competitiveness", r.competitiveness)] {
+            if !(0.0..=10.0).contains(&v) {
+                return Err(IndexError::file(
+                    source,
+                    format!("{} `{}`: 列 / column `{column}`: {v} 不在 0–10 / outside the model's 0–10 scale", r.number, r.name_zh),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`parse_scores`] of a user's table: its problems placed in `source_name`, not `scores.csv`.
+pub fn parse_scores_in(source_name: &str, text: &str) -> Result<Vec<IndustryScore>> {
+    parse_scores(text).map_err(|e| match e {
+        IndexError::Input(l) => IndexError::Input(l.in_file(source_name)),
+        e => e,
+    })
+}
+
 /// The development priority: the unweighted mean of the two scores (see the module docs).
 pub fn priority(attractiveness: f64, competitiveness: f64) -> f64 {
     (attractiveness + competitiveness) / 2.0
@@ -416,6 +444,18 @@ pub fn parse_experts(source_name: &str, text: &str, model: &SelectionModel) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_is_checked_against_the_model_scale() {
+        let mut rows = ganzhou_2021_scores();
+        assert_eq!(check_table(&rows, "scores.csv"), Ok(()));
+        assert_eq!(check_table(&[], "x.csv").unwrap_err().to_string(), "x.csv: 没有产业 / no industries");
+        rows[0].competitiveness = 70.0;
+        let e = check_table(&rows, "mine.csv").unwrap_err().to_string();
+        assert!(e.starts_with("mine.csv: 1 `") && e.ends_with("列 / column `competitiveness`: 70 不在 0–10 / outside the model's 0–10 scale"), "{e}");
+        let e = parse_scores_in("mine.csv", "number,industry_zh,industry_en,attractiveness,competitiveness\n1,a,b,x,2\n").unwrap_err();
+        assert_eq!(e.to_string(), "mine.csv:2:attractiveness: 应为数值 / expected a number, found `x`");
+    }
 
     #[test]
     fn table2_weights() {

@@ -122,6 +122,26 @@ impl LedgerItem {
     pub fn is_coop(&self, department: &str) -> bool {
         self.coop_units.iter().any(|d| d == department)
     }
+
+    /// Whether the item is scheduled at `period` (a month or a quarter): started by the period's
+    /// last month and not due before the three months ending with it, so an item due in a
+    /// quarter is still listed for that quarter's months.
+    pub fn is_scheduled_at(&self, period: &Period) -> bool {
+        let end = month_index(period);
+        month_index(&self.start) <= end && end - 2 <= month_index(&self.due)
+    }
+}
+
+impl digecon_core::PlanWork for LedgerItem {
+    fn plan_id(&self) -> &str {
+        &self.key.plan_id
+    }
+    fn lead_units(&self) -> &[String] {
+        &self.lead_units
+    }
+    fn coop_units(&self) -> &[String] {
+        &self.coop_units
+    }
 }
 
 /// The month count of a period's last month (`year * 12 + month`), for month arithmetic.
@@ -208,5 +228,30 @@ mod tests {
         assert_eq!(month_of_index(2022 * 12 + 1), Period::Month(2022, 1));
         assert_eq!(month_of_index(2022 * 12 + 12), Period::Month(2022, 12));
         assert_eq!(month_index(&Period::Quarter(2022, 3)), month_index(&Period::Month(2022, 9)));
+    }
+
+    #[test]
+    fn scheduled_from_its_start_to_the_quarter_it_is_due() {
+        let item = LedgerItem {
+            key: ItemKey::task("p", 1),
+            group: String::new(),
+            title: String::new(),
+            text: String::new(),
+            lead_units: Vec::new(),
+            lead_units_text: String::new(),
+            coop_units: Vec::new(),
+            coop_units_text: String::new(),
+            start: Period::Month(2022, 4),
+            due: Period::Month(2022, 9),
+            goals: Vec::new(),
+            not_goals: Vec::new(),
+            milestones: Vec::new(),
+        };
+        assert!(!item.is_scheduled_at(&Period::Quarter(2022, 1)), "not started");
+        assert!(item.is_scheduled_at(&Period::Month(2022, 4)));
+        assert!(item.is_scheduled_at(&Period::Quarter(2022, 3)));
+        assert!(item.is_scheduled_at(&Period::Month(2022, 11)), "due in the quarter ending in November");
+        assert!(!item.is_scheduled_at(&Period::Month(2022, 12)));
+        assert!(!item.is_scheduled_at(&Period::Quarter(2022, 4)));
     }
 }

@@ -182,6 +182,17 @@ impl ReportIssue {
     }
 }
 
+/// A new report must not leave the year-to-date of a later month already stored below its own:
+/// the stored month right after it, named with both amounts, when it would.
+pub fn later_ytd_below(report: &MonthlyReport, others: &[&MonthlyReport]) -> Option<String> {
+    let later = others.iter().filter(|m| m.month > report.month).min_by_key(|m| m.month)?;
+    (later.ytd_investment < report.ytd_investment).then(|| {
+        let (year, month) = (report.year, later.month);
+        let (stored, ytd) = (digecon_core::format_value(later.ytd_investment), digecon_core::format_value(report.ytd_investment));
+        format!("{year}-{month:02} 已报累计 {stored} 低于本月累计 {ytd} / the stored year-to-date of {year}-{month:02} ({stored}) would fall below this month's ({ytd})")
+    })
+}
+
 /// Tolerance for "month = YTD − last YTD": amounts are 万元 with at most a few decimals.
 const AMOUNT_EPSILON: f64 = 1e-6;
 
@@ -403,5 +414,14 @@ mod tests {
         // A gap in the months: only the YTD order is checked.
         assert!(check_report(&report(5, 20.0, 160.0), &[&jan, &feb]).is_empty());
         assert_eq!(check_report(&report(1, 90.0, 100.0), &[]).len(), 1);
+    }
+
+    #[test]
+    fn a_later_stored_month_must_not_fall_below() {
+        let (mar, jun) = (report(3, 10.0, 150.0), report(6, 10.0, 300.0));
+        assert_eq!(later_ytd_below(&report(2, 50.0, 140.0), &[&mar, &jun]), None);
+        assert_eq!(later_ytd_below(&report(8, 50.0, 140.0), &[&mar, &jun]), None, "no later month");
+        let m = later_ytd_below(&report(2, 50.0, 160.0), &[&jun, &mar]).expect("March, the next stored month, is below");
+        assert!(m.starts_with("2022-03 已报累计 150 低于本月累计 160"), "{m}");
     }
 }

@@ -7,11 +7,14 @@
 //!   the project's region (the city or county where it is built), or who acts for its lead unit.
 //! - Viewers file nothing.
 
+use std::collections::HashMap;
+
 use digecon_core::{Actor, RegionTree, Role};
 
-use crate::item::LedgerItem;
+use crate::item::{ItemKey, LedgerItem};
 use crate::problem::{Problem, Subject};
 use crate::projects::KeyProject;
+use crate::workbook::{ProjectLedger, TaskLedger};
 
 /// May `actor` file `department`'s report (lead unit) or part (co-operating unit) on `item`?
 pub fn may_file_progress(actor: &Actor, item: &LedgerItem, department: &str) -> Result<(), String> {
@@ -55,6 +58,72 @@ pub fn may_file_problem(actor: &Actor, tree: &RegionTree, problem: &Problem, ite
         (Subject::KeyProject { .. }, _, Some(p)) => may_file_project(actor, tree, p),
         _ => Err(format!("未知的问题对象 / unknown subject {}", problem.subject)),
     }
+}
+
+/// Every row of a task-ledger workbook `actor` may not file, one line each (`key period: why`);
+/// empty: the whole file may be written. `items` must hold every item the file names (the reader
+/// checked that).
+pub fn refusals_in_task_ledger(actor: &Actor, tree: &RegionTree, items: &[LedgerItem], ledger: &TaskLedger) -> Vec<String> {
+    // By key, not by scanning: a ledger may hold hundreds of thousands of rows.
+    let by_key: HashMap<&ItemKey, &LedgerItem> = items.iter().map(|i| (&i.key, i)).collect();
+    let item = |k: &ItemKey| *by_key.get(k).expect("checked by the reader");
+    let mut denied = Vec::new();
+    for r in &ledger.reports {
+        if let Err(e) = may_file_progress(actor, item(&r.key), &r.department_code) {
+            denied.push(format!("{} {}: {e}", r.key, r.period));
+        }
+    }
+    for (k, p, c) in &ledger.contributions {
+        if let Err(e) = may_file_progress(actor, item(k), &c.department_code) {
+            denied.push(format!("{k} {p}: {e}"));
+        }
+    }
+    for p in &ledger.problems {
+        let it = match &p.subject {
+            Subject::Item(k) => Some(item(k)),
+            Subject::KeyProject { .. } => None,
+        };
+        if let Err(e) = may_file_problem(actor, tree, p, it, None) {
+            denied.push(format!("{} {}: {e}", p.subject, p.raised));
+        }
+    }
+    denied
+}
+
+/// Every row of a key-project workbook `actor` may not file, one line each; empty: the whole file
+/// may be written. `stored` is the registry before the file: re-registering a stored project
+/// elsewhere needs the right to the stored one too, and the file's registry rows win over the
+/// stored ones for its monthly reports and problems.
+pub fn refusals_in_project_ledger(actor: &Actor, tree: &RegionTree, stored: &[KeyProject], ledger: &ProjectLedger) -> Vec<String> {
+    // By key, not by scanning, since a ledger may hold hundreds of thousands of rows.
+    let stored: HashMap<(i32, &str), &KeyProject> = stored.iter().rev().map(|p| ((p.year, p.code.as_str()), p)).collect();
+    let mut known = stored.clone();
+    known.extend(ledger.projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p)));
+    let project = |y: i32, c: &str| *known.get(&(y, c)).expect("checked by the reader");
+    let mut denied = Vec::new();
+    for p in &ledger.projects {
+        if let Err(e) = may_file_project(actor, tree, p) {
+            denied.push(format!("{} {}: {e}", p.year, p.code));
+        }
+        if let Some(old) = stored.get(&(p.year, p.code.as_str())) {
+            if let Err(e) = may_file_project(actor, tree, old) {
+                denied.push(format!("{} {}: {e}", p.year, p.code));
+            }
+        }
+    }
+    for m in &ledger.monthly {
+        if let Err(e) = may_file_project(actor, tree, project(m.year, &m.code)) {
+            denied.push(format!("{} {}: {e}", m.code, m.period()));
+        }
+    }
+    for p in &ledger.problems {
+        if let Subject::KeyProject { year, code } = &p.subject {
+            if let Err(e) = may_file_problem(actor, tree, p, None, Some(project(*year, code))) {
+                denied.push(format!("{} {}: {e}", p.subject, p.raised));
+            }
+        }
+    }
+    denied
 }
 
 #[cfg(test)]

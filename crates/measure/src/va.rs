@@ -105,6 +105,16 @@ impl SectorShares {
         Self::from_reader("crates/measure/data/ict_capital_shares.csv", ICT_SHARES_CSV.as_bytes()).expect("shipped shares are valid")
     }
 
+    /// The shipped parameter set called `name` (`ict`: [`Self::ict_capital_shares`], `caict2020`:
+    /// [`Self::caict_penetration_2020`]); any other name is none of them (a file, say).
+    pub fn shipped(name: &str) -> Option<Self> {
+        match name {
+            "ict" => Some(Self::ict_capital_shares()),
+            "caict2020" => Some(Self::caict_penetration_2020()),
+            _ => None,
+        }
+    }
+
     /// CAICT 2020 penetration rates by the three sectors (1/2/3), published figures.
     pub fn caict_penetration_2020() -> Self {
         Self::from_reader("crates/measure/data/caict_penetration_2020.csv", PENETRATION_CSV.as_bytes())
@@ -281,6 +291,13 @@ pub fn digital_economy_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shipped_parameter_sets_by_name() {
+        assert_eq!(SectorShares::shipped("ict").unwrap().file, "crates/measure/data/ict_capital_shares.csv");
+        assert_eq!(SectorShares::shipped("caict2020").unwrap().file, "crates/measure/data/caict_penetration_2020.csv");
+        assert!(SectorShares::shipped("shares.csv").is_none());
+    }
 
     #[test]
     fn rates_cover_every_core_code_and_use_the_longest_prefix() {

@@ -192,9 +192,11 @@ impl From<digecon_app::AppError> for ApiError {
             A::Forbidden(m) => ApiError::forbidden(m),
             A::Conflict(m) => ApiError::conflict(m),
             // A target text or a ledger the method cannot read is a problem of the data, stated.
-            e @ (A::Track(_) | A::Bulletin(_)) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
+            e @ (A::Track(_) | A::Bulletin(_) | A::Workbook(_)) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
             A::Evaluate(e) => ApiError::internal(e),
             A::Collect(e) => e.into(),
+            // Rows of a file with problems, each at file:line.
+            A::Data(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "data", e.to_string()),
             A::Store(e) => e.into(),
             // The machine lacks something (CJK fonts for a PDF): not the request's fault.
             A::Unavailable(m) | A::Report(digecon_report::ReportError::Fonts(m)) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m),

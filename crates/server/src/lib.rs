@@ -88,8 +88,6 @@ pub struct Inner {
     /// Password hashing runs on blocking threads, at most this many at once, so sign-ins queue
     /// instead of taking every core from the requests.
     hashing: tokio::sync::Semaphore,
-    /// Uploaded files are parsed on blocking threads, one at a time.
-    parsing: tokio::sync::Semaphore,
     oplog: oplog::Sender,
     /// Verified against for unknown usernames, so a miss costs as much as a hit.
     dummy_hash: String,
@@ -135,7 +133,6 @@ impl AppState {
             cache,
             catalog: Mutex::new(None),
             hashing: tokio::sync::Semaphore::new(cores.div_ceil(2)),
-            parsing: tokio::sync::Semaphore::new(1),
             oplog,
             dummy_hash,
         })))

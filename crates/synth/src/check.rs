@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use digecon_core::formula::{Expr, Func, Op};
+use digecon_core::expr::{Expr, Func, Op};
 use digecon_core::{format_value, Aggregation, Observation, Period, RegionLevel, Relation};
 use serde::Serialize;
 
@@ -119,29 +119,7 @@ fn is_sum(e: &Expr) -> bool {
 
 /// Evaluates a catalogue formula for `year`, reading values through `get(code, year)`.
 fn eval(e: &Expr, year: i32, get: &dyn Fn(&str, i32) -> Option<f64>) -> Option<f64> {
-    Some(match e {
-        Expr::Number(v) => *v,
-        Expr::Indicator(c) => get(c, year)?,
-        Expr::Neg(a) => -eval(a, year, get)?,
-        Expr::Binary(a, op, b) => {
-            let (a, b) = (eval(a, year, get)?, eval(b, year, get)?);
-            match op {
-                Op::Add => a + b,
-                Op::Sub => a - b,
-                Op::Mul => a * b,
-                Op::Div if b == 0.0 => return None,
-                Op::Div => a / b,
-            }
-        }
-        Expr::Call(Func::Yoy, a) => {
-            let (now, before) = (eval(a, year, get)?, eval(a, year - 1, get)?);
-            if before == 0.0 {
-                return None;
-            }
-            100.0 * (now / before - 1.0)
-        }
-        Expr::Call(Func::Ly | Func::Prev, a) => eval(a, year - 1, get)?,
-    })
+    e.eval_with(Period::Year(year), &mut |c, p| get(c, p.year())).ok()
 }
 
 /// Evaluates a formula on intervals (each input's value ± its rounding).
@@ -160,10 +138,20 @@ fn eval_iv(e: &Expr, year: i32, get: &dyn Fn(&str, i32) -> Option<Iv>) -> Option
             }
         }
         Expr::Call(Func::Yoy, a) => {
-            let (now, before) = (eval_iv(a, year, get)?, eval_iv(a, year - 1, get)?);
+            let (now, before) = (eval_iv(&a[0], year, get)?, eval_iv(&a[0], year - 1, get)?);
             Iv::point(100.0).mul(now.div(before).sub(Iv::point(1.0)))
         }
-        Expr::Call(Func::Ly | Func::Prev, a) => eval_iv(a, year - 1, get)?,
+        Expr::Call(Func::Ly | Func::Prev, a) => eval_iv(&a[0], year - 1, get)?,
+        Expr::Call(Func::Sum, a) => {
+            let mut acc = Iv::point(0.0);
+            for x in a {
+                acc = acc.add(eval_iv(x, year, get)?);
+            }
+            acc
+        }
+        // A year's position in the year is 1; min, max and abs are not in the catalogue's formulas.
+        Expr::PeriodInYear => Iv::point(1.0),
+        Expr::Call(Func::Min | Func::Max | Func::Abs, _) => return None,
     })
 }
 

@@ -56,6 +56,13 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// A finding of `check` on target `t`.
+    fn on(t: &Target, check: CheckKind, message: String) -> Finding {
+        Finding { plan_id: t.plan_id.clone(), region_code: t.region_code.clone(), indicator_code: t.indicator_code.clone(), check, message }
+    }
+}
+
 /// Runs every check over the plans of `inputs` and the projection `tables`. Unparseable target
 /// texts are an error (all of them listed), as in `progress`.
 pub fn check_plans(inputs: &Inputs, tables: &[ProjectionTable], rules: &Rules) -> Result<Vec<Finding>, TrackError> {
@@ -146,12 +153,10 @@ fn stated_growth(inputs: &Inputs, t: &Target, p: &ParsedTarget, rules: &Rules, o
         return;
     }
     let path = base * (1.0 + band.rate() / 100.0).powi(n);
-    out.push(Finding {
-        plan_id: t.plan_id.clone(),
-        region_code: t.region_code.clone(),
-        indicator_code: t.indicator_code.clone(),
-        check: CheckKind::StatedGrowth,
-        message: format!(
+    out.push(Finding::on(
+        t,
+        CheckKind::StatedGrowth,
+        format!(
             "年均增长 {g} 与基期 {bt}（{by}）到目标 {tt}（{ty}）隐含的年均 {r} 不符（容差 ±{tol} 个百分点）；按 {rate}% 复合 {ty} 年为 {path} / the stated average growth {g} does not connect the base {bt} ({by}) to the target {tt} ({ty}): the target implies {r} a year (tolerance ±{tol} pp); {rate} %/yr gives {path} in {ty}{bound_note}",
             g = t.stated_growth_text,
             bt = t.base_text,
@@ -163,7 +168,7 @@ fn stated_growth(inputs: &Inputs, t: &Target, p: &ParsedTarget, rules: &Rules, o
             path = format_number(path, 1),
             bound_note = if bound { "（基期为界限值，按其数值计 / the base is a bound, taken at its number）" } else { "" },
         ),
-    });
+    ));
 }
 
 fn below_base(inputs: &Inputs, t: &Target, p: &ParsedTarget, out: &mut Vec<Finding>) {
@@ -193,19 +198,17 @@ fn below_base(inputs: &Inputs, t: &Target, p: &ParsedTarget, out: &mut Vec<Findi
         Polarity::Positive => ("低于基期，而该指标越高越好", "is below the base of a higher-is-better indicator"),
         Polarity::Negative => ("高于基期，而该指标越低越好", "is above the base of a lower-is-better indicator"),
     };
-    out.push(Finding {
-        plan_id: t.plan_id.clone(),
-        region_code: t.region_code.clone(),
-        indicator_code: t.indicator_code.clone(),
-        check: CheckKind::BelowBase,
-        message: format!(
+    out.push(Finding::on(
+        t,
+        CheckKind::BelowBase,
+        format!(
             "目标 {tt}（{ty}）{zh}：基期 {bt}（{by}）/ the target {tt} ({ty}) {en}: base {bt} ({by})",
             tt = t.target_text,
             ty = t.target_year,
             bt = t.base_text,
             by = t.base_year.map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
         ),
-    });
+    ));
 }
 
 fn growth_vs_level(all: &[(Target, ParsedTarget)], g: &Target, gp: &ParsedTarget, rules: &Rules, out: &mut Vec<Finding>) {

@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-use digecon_core::formula::{Expr, Func};
+use digecon_core::expr::{Expr, Func};
 use digecon_core::{Indicator, Polarity};
 use serde::Serialize;
 
@@ -259,8 +259,8 @@ impl fmt::Display for ParsedTarget {
 /// The basis of an indicator: a growth rate if its formula is `yoy(X)` or its name ends in 增速.
 pub fn basis_of(indicator: &Indicator) -> Basis {
     if let Some(f) = &indicator.formula {
-        if let Expr::Call(Func::Yoy, inner) = f.expr() {
-            if let Expr::Indicator(code) = inner.as_ref() {
+        if let Expr::Call(Func::Yoy, args) = f.expr() {
+            if let [Expr::Indicator(code)] = args.as_slice() {
                 return Basis::GrowthRate { of: Some(code.clone()) };
             }
         }

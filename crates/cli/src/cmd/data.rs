@@ -1,13 +1,17 @@
-//! Foundation commands: `init`, `status`, `export`, `import`, `wipe`, `show`, `list`.
+//! Foundation commands: `init`, `status`, `export`, `import`, `wipe`, `show`, `list`. Loading,
+//! importing, exporting, showing and wiping are `digecon_app::data`'s; this module reads the
+//! arguments and files and prints.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
+use digecon_app::data as app;
+use digecon_app::AppError;
 use digecon_core::{format_value, Period};
 use digecon_core::Limits;
-use digecon_dataset::{parse_observation_file, write_observations, Dataset, ObservationRow};
+use digecon_dataset::{write_observations, Dataset};
 use digecon_store::ObservationFilter;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -49,21 +53,19 @@ pub async fn init(a: InitArgs) -> anyhow::Result<()> {
     let mut done_before = 0u64;
     let mut stage_seen = String::new();
     let mut stage_base = 0u64;
-    let result = store
-        .load_dataset(&dataset, a.force, &mut |stage, done, n| {
-            if stage != stage_seen {
-                stage_base = done_before;
-                stage_seen = stage.to_string();
-                bar.set_message(stage.to_string());
-            }
-            done_before = stage_base + done;
-            let _ = n;
-            bar.set_position(done_before);
-        })
-        .await;
+    let result = app::init(&store, &dataset, a.force, &mut |stage, done, n| {
+        if stage != stage_seen {
+            stage_base = done_before;
+            stage_seen = stage.to_string();
+            bar.set_message(stage.to_string());
+        }
+        done_before = stage_base + done;
+        let _ = n;
+        bar.set_position(done_before);
+    })
+    .await;
     bar.finish_and_clear();
-    result.with_context(|| format!("载入数据集 / loading the dataset into {}", a.db.describe()))?;
-    let counts = store.counts().await?;
+    let counts = result.map_err(data_err).with_context(|| format!("载入数据集 / loading the dataset into {}", a.db.describe()))?;
     println!("已初始化 / initialised {}: {counts}", a.db.describe());
     store.close().await;
     Ok(())
@@ -143,9 +145,8 @@ pub struct ExportArgs {
 
 pub async fn export(a: ExportArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let catalog = store.catalog().await?;
-    let obs = store.observations(&a.filter.filter()).await?;
-    let rows = obs.iter().map(|o| ObservationRow::new(o, &catalog));
+    let obs = app::export(&store, &a.filter.filter()).await.map_err(data_err)?;
+    let rows = obs.rows();
     let ExportFormat::Csv = a.format;
     match &a.out {
         Some(path) => {
@@ -154,7 +155,7 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<()> {
             let file = std::fs::File::create(&tmp).with_context(|| format!("创建 / creating {}", tmp.display()))?;
             write_observations(std::io::BufWriter::new(file), rows)?;
             std::fs::rename(&tmp, path)?;
-            eprintln!("已导出 / exported {} observations to {}", obs.len(), path.display());
+            eprintln!("已导出 / exported {} observations to {}", obs.observations.len(), path.display());
         }
         None => write_observations(std::io::stdout().lock(), rows)?,
     }
@@ -209,43 +210,58 @@ pub fn read_limited(path: &Path, limits: &Limits) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// How a file is imported, the same for observations and filled-in templates.
+#[derive(Args)]
+pub struct ImportOptions {
+    /// 只检查，不写入 / check and report what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 修改原因（记入修订历史与审计记录）/ reason recorded in the revision history and the audit trail
+    #[arg(long, default_value = "导入 / import")]
+    pub reason: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
 #[derive(Args)]
 pub struct ImportArgs {
     #[command(flatten)]
     db: DbArgs,
     /// 观测值 CSV 文件（与 export 同列）/ observations CSV in the export layout
     file: PathBuf,
-    /// 只检查，不写入 / check and report what would change, write nothing
-    #[arg(long)]
-    dry_run: bool,
-    /// 修改原因（记入修订历史）/ reason recorded in the revision history
-    #[arg(long, default_value = "导入 / import")]
-    reason: String,
     #[command(flatten)]
-    limits: LimitArgs,
+    import: ImportOptions,
 }
 
 pub async fn import(a: ImportArgs) -> anyhow::Result<()> {
-    let limits = a.limits.limits();
+    let o = &a.import;
+    let limits = o.limits.limits();
     let bytes = read_limited(&a.file, &limits)?;
     let name = a.file.display().to_string();
     let store = a.db.open(false).await?;
-    let catalog = store.catalog().await?;
-    let file = parse_observation_file(&name, &bytes, &catalog, &limits)?;
-    for n in &file.notes {
+    let actor = format!("digecon import {name}");
+    let done = app::import_observations(&store, &name, &bytes, &limits, &actor, &o.reason, o.dry_run).await.map_err(data_err)?;
+    for n in &done.notes {
         println!("注意 note: {n}");
     }
-    let obs = file.observations;
-    let actor = format!("digecon import {name}");
-    let s = store.upsert_observations(&obs, &actor, &a.reason, a.dry_run).await?;
+    let s = done.summary;
     println!(
         "{}{name}: 新增 created {}, 更新 updated {}, 未变 unchanged {}, 拒绝 rejected 0",
-        if a.dry_run { "[dry run, nothing written] " } else { "" },
+        if o.dry_run { "[dry run, nothing written] " } else { "" },
         s.created,
         s.updated,
         s.unchanged
     );
     Ok(())
+}
+
+/// A use case's refusal as these commands say it: its message alone (a not-found message here is
+/// already a sentence), or a store error with its causes.
+fn data_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::NotFound(m) => anyhow::anyhow!("{m}"),
+        e => super::forms::app_err(e),
+    }
 }
 
 #[derive(Args)]
@@ -261,7 +277,7 @@ pub struct WipeArgs {
 
 pub async fn wipe(a: WipeArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let n = store.delete_observations(&ObservationFilter::default(), "digecon wipe", &a.reason).await?;
+    let n = app::wipe_observations(&store, "digecon wipe", &a.reason).await.map_err(data_err)?;
     println!("已删除 / deleted {n} observations from {}", a.db.describe());
     Ok(())
 }
@@ -284,21 +300,8 @@ pub struct ShowArgs {
 /// region × period grid.
 pub async fn show(a: ShowArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let catalog = store.catalog().await?;
-    let Some(ind) = catalog.indicator(&a.indicator).cloned() else {
-        bail!("未知的指标代码 / unknown indicator code `{}` (see `digecon list indicators`)", a.indicator);
-    };
-    for r in &a.region {
-        if catalog.region(r).is_none() {
-            bail!("未知的地区代码 / unknown region code `{r}` (see `digecon list regions`)");
-        }
-    }
-    let mut obs = store
-        .observations(&ObservationFilter { indicator: Some(ind.code.clone()), ..Default::default() })
-        .await?;
-    if !a.region.is_empty() {
-        obs.retain(|o| a.region.contains(&o.region_code));
-    }
+    let (ind, values) = app::indicator_values(&store, &a.indicator, &a.region).await.map_err(data_err)?;
+    let obs = &values.observations;
     if a.format == Format::Table {
         println!("{} {} / {} ({})", ind.code, ind.name_zh, ind.name_en, if ind.unit.is_empty() { "-" } else { &ind.unit });
     }
@@ -306,7 +309,7 @@ pub async fn show(a: ShowArgs) -> anyhow::Result<()> {
         println!("无数据 / no observations");
         return Ok(());
     }
-    let region_name = |c: &str| catalog.region(c).map_or(String::new(), |r| r.name_zh.clone());
+    let region_name = |c: &str| values.region_name(c);
     if a.region.len() == 1 {
         let rows: Vec<Vec<String>> = obs
             .iter()
@@ -326,7 +329,7 @@ pub async fn show(a: ShowArgs) -> anyhow::Result<()> {
     } else {
         let periods: BTreeSet<Period> = obs.iter().map(|o| o.period).collect();
         let mut grid: Vec<(String, BTreeMap<Period, String>)> = Vec::new();
-        for o in &obs {
+        for o in obs {
             if grid.last().is_none_or(|(r, _)| r != &o.region_code) {
                 grid.push((o.region_code.clone(), BTreeMap::new()));
             }

@@ -1,5 +1,6 @@
 //! Data collection commands: `forms` (list, show, template, import), `filings` (list, show, set,
-//! submit, approve, return, reopen, rates) and `audit`.
+//! submit, approve, return, reopen, rates) and `audit`. The steps on a filing are
+//! `digecon_app::filing`'s, the web's own; listing and showing are plain reads of the store.
 //!
 //! Who acts: `--as USER` (an account made with `digecon user add`), or for batch jobs without an
 //! account `--actor-name NAME --actor-role ROLE [--actor-region CODE] [--actor-department CODE]`.
@@ -12,7 +13,9 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
-use digecon_collect::{import, local_date, template, Action, FilingState, Outcome};
+use digecon_app::filing::{self as app, LoadedCatalogue, Screen};
+use digecon_app::AppError;
+use digecon_collect::{local_date, template, Action, FilingState, Outcome};
 use digecon_core::{format_value, Actor, Period, Role};
 use digecon_store::collect::{AuditFilter, CollectError, FilingFilter, SaveSummary};
 use digecon_store::Store;
@@ -87,8 +90,12 @@ fn collect_err(e: CollectError) -> anyhow::Error {
     anyhow!("{e}")
 }
 
-fn app_err(e: digecon_app::AppError) -> anyhow::Error {
-    anyhow!("{e}")
+/// A use case's refusal as the CLI says it: the message alone, or a store error with its causes.
+pub fn app_err(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Store(e) => e.into(),
+        e => anyhow!("{e}"),
+    }
 }
 
 #[derive(Subcommand)]
@@ -144,16 +151,10 @@ pub struct ImportArgs {
     db: DbArgs,
     /// 填好的模板 / the filled-in template
     file: PathBuf,
-    /// 只检查，不写入 / check and report, write nothing
-    #[arg(long)]
-    dry_run: bool,
-    /// 修改原因（记入审计记录）/ reason recorded in the audit trail
-    #[arg(long, default_value = "导入 / import")]
-    reason: String,
+    #[command(flatten)]
+    import: super::data::ImportOptions,
     #[command(flatten)]
     actor: ActorArgs,
-    #[command(flatten)]
-    limits: super::data::LimitArgs,
 }
 
 pub async fn forms(c: FormsCmd) -> anyhow::Result<()> {
@@ -242,31 +243,32 @@ pub async fn forms(c: FormsCmd) -> anyhow::Result<()> {
             Ok(())
         }
         FormsCmd::Import(a) => {
-            let limits = a.limits.limits();
+            let (o, limits) = (&a.import, a.import.limits.limits());
             let bytes = super::data::read_limited(&a.file, &limits)?;
             let name = a.file.display().to_string();
             let store = a.db.open(false).await?;
             let actor = a.actor.resolve(&store).await?;
             let at = now()?;
-            let file = match import::read_with(&name, &bytes, &limits) {
-                Ok(r) => {
-                    for n in &r.notes {
-                        println!("注意 note: {n}");
-                    }
-                    r.file
+            let upload = match app::read_upload(name.clone(), bytes, limits).await {
+                Ok(u) => u,
+                Err(AppError::Collect(CollectError::Rejected(p))) => {
+                    bail!("{p}{name}: 新增 created 0, 更新 updated 0, 未变 unchanged 0, 拒绝 rejected (file unreadable)")
                 }
-                Err(p) => bail!("{p}{name}: 新增 created 0, 更新 updated 0, 未变 unchanged 0, 拒绝 rejected (file unreadable)"),
+                Err(e) => return Err(app_err(e)),
             };
-            let total = file.values.len();
-            match store.import_filing_file(&file, &actor, &a.reason, at, a.dry_run).await {
+            for n in &upload.notes {
+                println!("注意 note: {n}");
+            }
+            let total = upload.file.values.len();
+            match app::import(&store, &actor, &upload.file, &o.reason, at, o.dry_run, Screen::Nobody).await {
                 Ok(s) => {
-                    print_summary(&name, &s, a.dry_run);
+                    print_summary(&name, &s, o.dry_run);
                     Ok(())
                 }
-                Err(CollectError::Rejected(p)) => {
+                Err(AppError::Collect(CollectError::Rejected(p))) => {
                     bail!("{p}{name}: 新增 created 0, 更新 updated 0, 未变 unchanged 0, 拒绝 rejected {total}")
                 }
-                Err(e) => Err(collect_err(e)),
+                Err(e) => Err(app_err(e)),
             }
         }
     }
@@ -473,17 +475,18 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
         FilingsCmd::Set(a) => {
             let store = a.db.open(false).await?;
             let actor = a.actor.resolve(&store).await?;
-            let mut entries = Vec::new();
+            let mut values = Vec::new();
             for s in &a.values {
                 let (ind, v) = split_pair(s, "IND=VALUE")?;
                 let x = digecon_core::parse_decimal(v).ok_or_else(|| anyhow!("`{v}` 不是数字 / is not a plain number (in `{s}`)"))?;
-                entries.push((a.key.filer.clone(), ind.to_string(), x));
+                values.push((ind.to_string(), x));
             }
-            let s = store
-                .save_filing_values(&a.key.form, a.key.period, &entries, &actor, &a.reason, now()?, a.dry_run)
+            let cat = LoadedCatalogue::load(&store).await.map_err(app_err)?;
+            let k = &a.key;
+            let saved = app::save_values(&store, cat.view(), &actor, &k.form, &k.filer, &k.period.to_string(), &values, &a.reason, now()?, a.dry_run, None)
                 .await
-                .map_err(collect_err)?;
-            print_summary(&format!("{} {} {}", a.key.form, a.key.filer, a.key.period), &s, a.dry_run);
+                .map_err(app_err)?;
+            print_summary(&format!("{} {} {}", k.form, k.filer, k.period), &saved.summary, a.dry_run);
             Ok(())
         }
         FilingsCmd::Submit(a) => act(a, Action::Submit).await,
@@ -562,7 +565,9 @@ async fn act(a: ActionArgs, action: Action) -> anyhow::Result<()> {
         explanations.insert(rule.to_string(), text.to_string());
     }
     let k = &a.key;
-    let f = store.filing_action(&k.form, &k.filer, k.period, action, &actor, &a.comment, &explanations, now()?).await.map_err(collect_err)?;
+    let cat = LoadedCatalogue::load(&store).await.map_err(app_err)?;
+    let req = app::ActionRequest { action: action.as_str().to_string(), comment: Some(a.comment.clone()), explanations: Some(explanations) };
+    let f = app::act(&store, cat.view(), &actor, &k.form, &k.filer, &k.period.to_string(), &req, now()?, None).await.map_err(app_err)?;
     println!("{} {} {} {}: {} ({})", action.as_zh(), k.form, k.filer, k.period, f.state, f.state.as_zh());
     Ok(())
 }

@@ -11,9 +11,9 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use digecon_index::ahp::{ahp_weights, CR_LIMIT};
-use digecon_index::industry::{self, check_priority, ge_nine_box, Band, ExpertScores, IndustryScore, NineBox, SelectionModel, DEFAULT_CUTS};
+use digecon_index::industry::{self, check_priority, ge_nine_box, Band, ExpertScores, NineBox, SelectionModel, DEFAULT_CUTS};
 use digecon_index::sensitivity::{run_sensitivity, Alternatives, SensitivityResult, SensitivitySpec};
-use digecon_index::{read_idata, read_imeta, AggMethod, Coin, IndexError, Pipeline, StepReport};
+use digecon_index::{read_idata, read_imeta, AggMethod, Coin, Pipeline, StepReport};
 
 use crate::output::{emit, Format};
 
@@ -303,15 +303,6 @@ fn ahp(a: AhpArgs) -> anyhow::Result<()> {
     emit(a.format, &["quantity", "criterion", "value"], &rows)
 }
 
-/// `parse_scores` names its input `scores.csv`; report the user's file instead.
-fn in_file(e: IndexError, path: &Path) -> anyhow::Error {
-    let source_name = path.display().to_string();
-    match e {
-        IndexError::Input(l) => IndexError::Input(l.in_file(source_name)).into(),
-        e => anyhow::Error::new(e).context(source_name),
-    }
-}
-
 fn band(b: Band) -> &'static str {
     match b {
         Band::Low => "低 / low",
@@ -329,13 +320,10 @@ fn industry_selection(a: IndustryArgs) -> anyhow::Result<()> {
         return industry_from_experts(p, a.format);
     }
     let (rows, source) = match &a.scores {
-        Some(p) => (industry::parse_scores(&read(p)?).map_err(|e| in_file(e, p))?, p.display().to_string()),
+        Some(p) => (industry::parse_scores_in(&p.display().to_string(), &read(p)?)?, p.display().to_string()),
         None => (industry::ganzhou_2021_scores(), "data/industry_selection/scores.csv".to_string()),
     };
-    if rows.is_empty() {
-        bail!("{source}: 没有产业 / no industries");
-    }
-    check_scale(&rows, &source)?;
+    industry::check_table(&rows, &source)?;
     let (mut exact, mut within, mut off) = (Vec::new(), Vec::new(), Vec::new());
     let mut out = Vec::new();
     for r in &rows {
@@ -386,18 +374,6 @@ fn industry_selection(a: IndustryArgs) -> anyhow::Result<()> {
         &["number", "industry_zh", "industry_en", "attractiveness", "competitiveness", "priority", "printed_priority", "agrees", "attractiveness_band", "competitiveness_band", "ge_zone"],
         &out,
     )
-}
-
-/// The model's scale is 0–10; a table on another scale would land every industry in one box.
-fn check_scale(rows: &[IndustryScore], source: &str) -> anyhow::Result<()> {
-    for r in rows {
-        for (column, v) in [("attractiveness", r.attractiveness), ("competitiveness", r.competitiveness)] {
-            if !(0.0..=10.0).contains(&v) {
-                bail!("{source}: {} `{}`: 列 / column `{column}`: {v} 不在 0–10 / outside the model's 0–10 scale", r.number, r.name_zh);
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Reads the wide experts file (layout in the command's help); the checks are

@@ -1,19 +1,18 @@
 //! The task ledger and key-project scheduling: `digecon tasks …`, `digecon projects …`,
-//! `digecon bulletin`. Thin: every rule lives in `digecon-ledger`, storage in `digecon-store`.
+//! `digecon bulletin`. An adapter: each command parses its flags, calls one use case of
+//! `digecon_app::ledger` (rules in `digecon-ledger`, storage in `digecon-store`) and prints.
 
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
+use digecon_app::ledger::{self as app, WorkbookImport};
+use digecon_app::AppError;
 use digecon_core::{format_value, Actor, Department, Period, RegionTree};
 use digecon_ledger::bulletin::{self, BulletinOptions};
-use digecon_ledger::scope::{may_file_problem, may_file_progress, may_file_project};
 use digecon_ledger::projects::{city_of, department_name, league_by_city, league_by_lead_unit, region_name, LeagueRow};
-use digecon_ledger::workbook::{self, ProjectLedger, ProjectLedgerContext, TaskLedgerContext};
-use digecon_ledger::{
-    check_report, colour_at, month_index, open_longer_than, progress_at, Colour, ItemKind, LedgerItem,
-    MonthlyReport, Problem, Subject,
-};
+use digecon_ledger::workbook;
+use digecon_ledger::{Colour, ItemKind};
 use digecon_store::Store;
 
 use super::db::DbArgs;
@@ -308,7 +307,7 @@ pub async fn tasks(cmd: TasksCmd) -> anyhow::Result<()> {
         TasksCmd::Report(a) => task_report(a).await,
         TasksCmd::Status(a) => task_status(a).await,
         TasksCmd::Export(a) => tasks_export(a).await,
-        TasksCmd::Import(a) => tasks_import(a).await,
+        TasksCmd::Import(a) => import(a, Workbook::Tasks).await,
     }
 }
 
@@ -320,42 +319,30 @@ pub async fn projects(cmd: ProjectsCmd) -> anyhow::Result<()> {
         ProjectsCmd::Problems(a) => problems(a).await,
         ProjectsCmd::Demo(a) => demo(a).await,
         ProjectsCmd::Export(a) => projects_export(a).await,
-        ProjectsCmd::Import(a) => projects_import(a).await,
+        ProjectsCmd::Import(a) => import(a, Workbook::Projects).await,
     }
 }
 
-async fn items_of(store: &Store, plan: Option<&str>) -> anyhow::Result<Vec<LedgerItem>> {
-    let items = store.ledger_items().await?;
-    if let Some(p) = plan {
-        if !items.iter().any(|i| i.key.plan_id == p) {
-            bail!("没有计划 `{p}` 的任务 / no tasks or projects of plan `{p}` (see `digecon list plans`)");
-        }
+/// An answer of a use case as the CLI prints it: a wrong field as its flag (`--period: …`), a
+/// refusal, conflict or unknown name as the use case words it.
+fn flagged(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(v) => anyhow!("{}", v.iter().map(|i| format!("--{}: {}", i.field.replace('_', "-"), i.message)).collect::<Vec<_>>().join("\n")),
+        AppError::NotFound(m) | AppError::Forbidden(m) | AppError::Conflict(m) => anyhow!(m),
+        e => e.into(),
     }
-    Ok(items.into_iter().filter(|i| plan.is_none_or(|p| i.key.plan_id == p)).collect())
 }
 
 /// `--as USER`: the account's actor (checked to be active); `None` = the CLI acts as an administrator.
 async fn actor_of(store: &Store, as_user: Option<&str>) -> anyhow::Result<Option<Actor>> {
     let Some(u) = as_user else { return Ok(None) };
-    let user = store.user(u).await?.ok_or_else(|| anyhow!("--as: 未知的用户 / unknown user `{u}` (see `digecon user list`)"))?;
-    if !user.active {
-        bail!("--as: 用户已停用 / user `{u}` is deactivated");
-    }
-    Ok(Some(user.actor()))
+    let actor = digecon_app::users::actor_of(store, u).await.map_err(|e| anyhow!("--as: {}", flagged(e)))?;
+    Ok(Some(actor))
 }
 
 /// Who a write is recorded as.
 fn author(actor: &Option<Actor>, by: &str) -> String {
-    actor.as_ref().map_or_else(|| by.to_string(), |a| a.username.clone())
-}
-
-/// Rejects a batch the actor may not file, listing every refusal.
-fn refuse(denied: Vec<String>) -> anyhow::Result<()> {
-    if denied.is_empty() {
-        Ok(())
-    } else {
-        bail!("无权填报，未写入任何数据 / not permitted, nothing was written:\n  {}", denied.join("\n  "))
-    }
+    digecon_app::users::author(actor.as_ref(), by)
 }
 
 fn names(departments: &[Department], codes: &[String]) -> String {
@@ -364,7 +351,7 @@ fn names(departments: &[Department], codes: &[String]) -> String {
 
 async fn tasks_list(a: TasksListArgs, per_goal: bool) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let items = items_of(&store, a.plan.as_deref()).await?;
+    let items = app::items(&store, a.plan.as_deref()).await.map_err(flagged)?;
     let departments = store.departments().await?;
     if per_goal {
         let mut rows = Vec::new();
@@ -469,35 +456,28 @@ async fn task_report(a: TaskReportArgs) -> anyhow::Result<()> {
 }
 
 async fn task_status(a: TaskStatusArgs) -> anyhow::Result<()> {
-    if matches!(a.period, Period::Year(_)) {
-        bail!("--period: 期间须为月或季度 / the period must be a month or a quarter, got `{}`", a.period);
-    }
     let store = a.db.open(false).await?;
-    let items = items_of(&store, a.plan.as_deref()).await?;
+    let rows = app::task_status(&store, a.plan.as_deref(), a.period, a.colour.map(ColourArg::colour)).await.map_err(flagged)?;
     let departments = store.departments().await?;
-    let reports = store.progress_reports(a.plan.as_deref()).await?;
-    let end = month_index(&a.period);
-    let mut rows = Vec::new();
-    for it in items.iter().filter(|i| month_index(&i.start) <= end && end - 2 <= month_index(&i.due)) {
-        let c = colour_at(it, &reports, a.period);
-        if a.colour.is_some_and(|x| x.colour() != c.colour) {
-            continue;
-        }
-        let percent = c.report_period.and_then(|p| reports.iter().find(|r| r.key == it.key && r.period == p)).and_then(|r| r.percent);
-        rows.push(vec![
-            it.key.plan_id.clone(),
-            it.key.kind.as_str().into(),
-            it.key.number.to_string(),
-            it.group.clone(),
-            names(&departments, &it.lead_units),
-            format!("{} {}", c.colour.zh(), c.colour.as_str()),
-            c.report_period.map(|p| p.to_string()).unwrap_or_default(),
-            percent.map(format_value).unwrap_or_default(),
-            format!("{:.1}", c.expected_pct),
-            c.previous.map(|(p, col)| format!("{p} {}", col.as_str())).unwrap_or_default(),
-            c.lateness.iter().map(|l| l.describe()).collect::<Vec<_>>().join("; "),
-        ]);
-    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|s| {
+            let (it, c) = (&s.item, &s.colour);
+            vec![
+                it.key.plan_id.clone(),
+                it.key.kind.as_str().into(),
+                it.key.number.to_string(),
+                it.group.clone(),
+                names(&departments, &it.lead_units),
+                format!("{} {}", c.colour.zh(), c.colour.as_str()),
+                c.report_period.map(|p| p.to_string()).unwrap_or_default(),
+                s.percent.map(format_value).unwrap_or_default(),
+                format!("{:.1}", c.expected_pct),
+                c.previous.map(|(p, col)| format!("{p} {}", col.as_str())).unwrap_or_default(),
+                c.lateness.iter().map(|l| l.describe()).collect::<Vec<_>>().join("; "),
+            ]
+        })
+        .collect();
     emit(
         a.format,
         &["plan_id", "kind", "number", "section", "lead_units", "colour", "report", "percent", "expected_pct", "previous", "why_late"],
@@ -507,67 +487,51 @@ async fn task_status(a: TaskStatusArgs) -> anyhow::Result<()> {
 
 async fn tasks_export(a: ExportArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let items = items_of(&store, a.plan.as_deref()).await?;
-    let reports = store.progress_reports(a.plan.as_deref()).await?;
-    let problems = store.problems().await?;
-    let departments = store.departments().await?;
-    let bytes = workbook::write_task_ledger(&items, &reports, &problems, &departments)?;
+    let d = app::task_ledger(&store, a.plan.as_deref()).await.map_err(flagged)?;
+    let bytes = workbook::write_task_ledger(&d.items, &d.reports, &d.problems, &d.departments)?;
     std::fs::write(&a.out, bytes).with_context(|| format!("写入 / writing {}", a.out.display()))?;
-    println!("已导出工作台账 / wrote the task ledger {} ({} reports)", a.out.display(), reports.iter().filter(|r| items.iter().any(|i| i.key == r.key)).count());
+    println!("已导出工作台账 / wrote the task ledger {} ({} reports)", a.out.display(), d.report_count());
     Ok(())
 }
 
-async fn tasks_import(a: ImportArgs) -> anyhow::Result<()> {
+#[derive(Clone, Copy)]
+enum Workbook {
+    Tasks,
+    Projects,
+}
+
+/// `tasks import` and `projects import`: the file read within the limits, imported all or
+/// nothing as `--as` (or as an administrator), and what it held printed.
+async fn import(a: ImportArgs, which: Workbook) -> anyhow::Result<()> {
     let limits = a.limits.limits();
     let bytes = super::data::read_limited(&a.file, &limits)?;
     let store = a.db.open(false).await?;
-    let items = store.ledger_items().await?;
-    let departments = store.departments().await?;
-    let existing = store.progress_reports(None).await?;
-    let ctx = TaskLedgerContext { items: &items, departments: &departments, existing_reports: &existing };
-    let ledger = workbook::read_task_ledger_with(&bytes, &a.file.display().to_string(), &ctx, &limits)?;
     let actor = actor_of(&store, a.as_user.as_deref()).await?;
-    if let Some(x) = &actor {
-        let tree = RegionTree::new(&store.regions().await?);
-        // By key, not by scanning: a ledger may hold hundreds of thousands of rows.
-        let by_key: std::collections::HashMap<&digecon_ledger::ItemKey, &LedgerItem> = items.iter().map(|i| (&i.key, i)).collect();
-        let item = |k: &digecon_ledger::ItemKey| *by_key.get(k).expect("checked by the reader");
-        let mut denied = Vec::new();
-        for r in &ledger.reports {
-            if let Err(e) = may_file_progress(x, item(&r.key), &r.department_code) {
-                denied.push(format!("{} {}: {e}", r.key, r.period));
-            }
+    let file = a.file.display().to_string();
+    let by = author(&actor, &a.by);
+    let import = WorkbookImport { file: &file, bytes: &bytes, limits: &limits, by: &by, dry_run: a.dry_run };
+    let summary = match which {
+        Workbook::Tasks => {
+            let ledger = app::import_tasks(&store, actor.as_ref(), import).await.map_err(flagged)?;
+            let values: usize = ledger.reports.iter().map(|r| r.values.len()).sum();
+            format!(
+                "{} reports ({} goal values), {} contributions, {} problems",
+                ledger.reports.len(),
+                values,
+                ledger.contributions.len(),
+                ledger.problems.len()
+            )
         }
-        for (k, p, c) in &ledger.contributions {
-            if let Err(e) = may_file_progress(x, item(k), &c.department_code) {
-                denied.push(format!("{k} {p}: {e}"));
-            }
+        Workbook::Projects => {
+            let ledger = app::import_projects(&store, actor.as_ref(), import).await.map_err(flagged)?;
+            format!("{} projects, {} monthly reports, {} problems", ledger.projects.len(), ledger.monthly.len(), ledger.problems.len())
         }
-        for p in &ledger.problems {
-            let it = match &p.subject {
-                Subject::Item(k) => Some(item(k)),
-                Subject::KeyProject { .. } => None,
-            };
-            if let Err(e) = may_file_problem(x, &tree, p, it, None) {
-                denied.push(format!("{} {}: {e}", p.subject, p.raised));
-            }
-        }
-        refuse(denied)?;
-    }
-    let values: usize = ledger.reports.iter().map(|r| r.values.len()).sum();
-    let summary = format!(
-        "{} reports ({} goal values), {} contributions, {} problems",
-        ledger.reports.len(),
-        values,
-        ledger.contributions.len(),
-        ledger.problems.len()
-    );
+    };
     if a.dry_run {
         println!("检查通过，未写入 / dry run, nothing written: {summary}");
-        return Ok(());
+    } else {
+        println!("已导入 / imported {summary}");
     }
-    store.save_task_ledger(&ledger, &author(&actor, &a.by)).await?;
-    println!("已导入 / imported {summary}");
     Ok(())
 }
 
@@ -615,70 +579,25 @@ async fn projects_list(a: ProjectsListArgs) -> anyhow::Result<()> {
 }
 
 async fn project_report(a: ProjectReportArgs) -> anyhow::Result<()> {
-    let Period::Month(year, month) = a.period else {
+    let Period::Month(_, month) = a.period else {
         bail!("--period: 应为月份 / expected a month such as 2022-10, got `{}`", a.period);
     };
     let store = a.db.open(false).await?;
-    let projects = store.key_projects(Some(year)).await?;
-    let Some(project) = projects.iter().find(|p| p.code == a.code) else {
-        bail!("未知的项目编码 / unknown project `{}` in {year}'s key-project list (see `digecon projects list --year {year}`)", a.code);
-    };
     let actor = actor_of(&store, a.as_user.as_deref()).await?;
-    if let Some(x) = &actor {
-        let tree = RegionTree::new(&store.regions().await?);
-        may_file_project(x, &tree, project).map_err(anyhow::Error::msg)?;
-    }
-    let report = MonthlyReport {
-        year,
+    let req = app::ProjectReportRequest {
         code: a.code.clone(),
-        month,
+        period: a.period,
         month_investment: a.month_investment,
         ytd_investment: a.ytd_investment,
         progress: a.progress.clone(),
-        synthetic: false,
-        recorded_by: String::new(),
-        recorded_at: String::new(),
+        problems: a.problem.clone(),
+        by: author(&actor, &a.by),
     };
-    let stored = store.monthly_reports(Some(year)).await?;
-    let others: Vec<&MonthlyReport> = stored.iter().filter(|m| m.code == a.code).collect();
-    let issues = check_report(&report, &others);
-    if !issues.is_empty() {
-        bail!("月报有误，未写入 / the report was not written:\n  {}", issues.iter().map(|i| i.describe()).collect::<Vec<_>>().join("\n  "));
-    }
-    // A later month already stored must not fall below this one.
-    if let Some(later) = others.iter().filter(|m| m.month > month).min_by_key(|m| m.month) {
-        if later.ytd_investment < a.ytd_investment {
-            bail!(
-                "{year}-{:02} 已报累计 {} 低于本月累计 {} / the stored year-to-date of {year}-{:02} ({}) would fall below this month's ({})",
-                later.month,
-                format_value(later.ytd_investment),
-                format_value(a.ytd_investment),
-                later.month,
-                format_value(later.ytd_investment),
-                format_value(a.ytd_investment)
-            );
-        }
-    }
-    let stored_problems = store.problems().await?;
-    let subject = Subject::KeyProject { year, code: a.code.clone() };
-    let problems = a
-        .problem
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Problem {
-            seq: digecon_app::ledger::next_problem_seq(&stored_problems, &subject, a.period) + i as u32,
-            subject: subject.clone(),
-            raised: a.period,
-            department_code: Some(project.lead_unit.clone()),
-            text: t.clone(),
-            resolved: None,
-            resolution: String::new(),
-            synthetic: false,
-            recorded_by: String::new(),
-            recorded_at: String::new(),
-        })
-        .collect();
-    store.save_project_ledger(&ProjectLedger { projects: Vec::new(), monthly: vec![report], problems }, &author(&actor, &a.by)).await?;
+    // The report's checks are not one flag's: their text stands alone.
+    let project = app::report_project(&store, actor.as_ref(), &req).await.map_err(|e| match e {
+        AppError::Invalid(v) if v.iter().all(|i| i.field == "report") => anyhow!("{}", v.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join("\n")),
+        e => flagged(e),
+    })?;
     let pct = if project.planned_investment > 0.0 { a.ytd_investment / project.planned_investment * 100.0 } else { f64::NAN };
     println!(
         "已记录 / recorded {} {}: 累计完成 {} 亿元，占年度计划 {:.1}%，序时进度 {:.1}% / {} 亿元 to date, {:.1}% of plan, {:.1}% of the year elapsed",
@@ -714,17 +633,12 @@ fn league_rows(rows: &[LeagueRow]) -> Vec<Vec<String>> {
 }
 
 async fn schedule(a: ScheduleArgs) -> anyhow::Result<()> {
-    let Period::Month(year, _) = a.month else { bail!("--month: 应为月份 / expected a month such as 2022-09, got `{}`", a.month) };
-    if a.lag_pp < 0.0 {
-        bail!("--lag-pp: 不能为负 / must not be negative");
-    }
     let store = a.db.open(false).await?;
-    let projects = store.key_projects(Some(year)).await?;
-    let monthly = store.monthly_reports(Some(year)).await?;
     let regions = store.regions().await?;
-    let departments = store.departments().await?;
     let tree = RegionTree::new(&regions);
-    let progress = progress_at(&projects, &monthly, &tree, a.month, a.lag_pp);
+    let progress = app::project_progress(&store, &tree, None, a.month, a.lag_pp).await.map_err(flagged)?;
+    let year = a.month.year();
+    let departments = store.departments().await?;
     let league_headers =
         ["rank", "code", "name", "projects", "planned_yi", "ytd_yi", "completion_pct", "gap_pp", "lagging", "not_reported"];
     match a.by {
@@ -765,10 +679,10 @@ async fn schedule(a: ScheduleArgs) -> anyhow::Result<()> {
 
 async fn problems(a: ProblemsArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let all = store.problems().await?;
+    let open = app::open_problems(&store, a.as_of, a.open_months).await?;
     let departments = store.departments().await?;
-    let rows: Vec<Vec<String>> = open_longer_than(&all, &a.as_of, a.open_months)
-        .into_iter()
+    let rows: Vec<Vec<String>> = open
+        .iter()
         .map(|(p, m)| {
             vec![
                 p.subject.to_string(),
@@ -796,84 +710,19 @@ async fn demo(a: DemoArgs) -> anyhow::Result<()> {
 
 async fn projects_export(a: ExportArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let projects = store.key_projects(a.year).await?;
-    let monthly = store.monthly_reports(a.year).await?;
-    let problems: Vec<Problem> = store
-        .problems()
-        .await?
-        .into_iter()
-        .filter(|p| matches!(&p.subject, Subject::KeyProject { year, .. } if a.year.is_none_or(|y| y == *year)))
-        .collect();
-    let regions = store.regions().await?;
-    let departments = store.departments().await?;
-    let bytes = workbook::write_project_ledger(&projects, &monthly, &problems, &regions, &departments)?;
+    let d = app::project_ledger(&store, a.year).await?;
+    let bytes = workbook::write_project_ledger(&d.projects, &d.monthly, &d.problems, &d.regions, &d.departments)?;
     std::fs::write(&a.out, bytes).with_context(|| format!("写入 / writing {}", a.out.display()))?;
-    println!("已导出项目调度台账 / wrote the project ledger {} ({} projects, {} monthly reports)", a.out.display(), projects.len(), monthly.len());
-    Ok(())
-}
-
-async fn projects_import(a: ImportArgs) -> anyhow::Result<()> {
-    let limits = a.limits.limits();
-    let bytes = super::data::read_limited(&a.file, &limits)?;
-    let store = a.db.open(false).await?;
-    let regions = store.regions().await?;
-    let departments = store.departments().await?;
-    let projects = store.key_projects(None).await?;
-    let monthly = store.monthly_reports(None).await?;
-    let ctx = ProjectLedgerContext { regions: &regions, departments: &departments, existing_projects: &projects, existing_monthly: &monthly };
-    let ledger = workbook::read_project_ledger_with(&bytes, &a.file.display().to_string(), &ctx, &limits)?;
-    let actor = actor_of(&store, a.as_user.as_deref()).await?;
-    if let Some(x) = &actor {
-        let tree = RegionTree::new(&regions);
-        // The file's registry rows win over the stored ones (they replace them); by key, not by
-        // scanning, since a ledger may hold hundreds of thousands of rows.
-        let stored: std::collections::HashMap<(i32, &str), &digecon_ledger::KeyProject> = projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p)).collect();
-        let mut known = stored.clone();
-        known.extend(ledger.projects.iter().rev().map(|p| ((p.year, p.code.as_str()), p)));
-        let project = |y: i32, c: &str| *known.get(&(y, c)).expect("checked by the reader");
-        let mut denied = Vec::new();
-        for p in &ledger.projects {
-            if let Err(e) = may_file_project(x, &tree, p) {
-                denied.push(format!("{} {}: {e}", p.year, p.code));
-            }
-            // Re-registering a stored project elsewhere needs the right to the stored one too.
-            if let Some(old) = stored.get(&(p.year, p.code.as_str())) {
-                if let Err(e) = may_file_project(x, &tree, old) {
-                    denied.push(format!("{} {}: {e}", p.year, p.code));
-                }
-            }
-        }
-        for m in &ledger.monthly {
-            if let Err(e) = may_file_project(x, &tree, project(m.year, &m.code)) {
-                denied.push(format!("{} {}: {e}", m.code, m.period()));
-            }
-        }
-        for p in &ledger.problems {
-            if let Subject::KeyProject { year, code } = &p.subject {
-                if let Err(e) = may_file_problem(x, &tree, p, None, Some(project(*year, code))) {
-                    denied.push(format!("{} {}: {e}", p.subject, p.raised));
-                }
-            }
-        }
-        refuse(denied)?;
-    }
-    let summary = format!("{} projects, {} monthly reports, {} problems", ledger.projects.len(), ledger.monthly.len(), ledger.problems.len());
-    if a.dry_run {
-        println!("检查通过，未写入 / dry run, nothing written: {summary}");
-        return Ok(());
-    }
-    store.save_project_ledger(&ledger, &author(&actor, &a.by)).await?;
-    println!("已导入 / imported {summary}");
+    println!("已导出项目调度台账 / wrote the project ledger {} ({} projects, {} monthly reports)", a.out.display(), d.projects.len(), d.monthly.len());
     Ok(())
 }
 
 pub async fn bulletin(a: BulletinArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
     let options = BulletinOptions { lag_threshold_pp: a.lag_pp, open_months: a.open_months };
-    let (b, plans) = digecon_app::ledger::bulletin(&store, a.quarter, &a.plan, options).await.map_err(|e| match e {
-        digecon_app::AppError::Invalid(v) => anyhow::anyhow!("--quarter: {}", v.iter().map(|i| i.message.clone()).collect::<Vec<_>>().join("; ")),
-        digecon_app::AppError::NotFound(m) => anyhow::anyhow!("--plan: {m}"),
-        e => e.into(),
+    let (b, plans) = app::bulletin(&store, a.quarter, &a.plan, options).await.map_err(|e| match e {
+        AppError::NotFound(m) => anyhow!("--plan: {m}"),
+        e => flagged(e),
     })?;
     let doc = bulletin::document(&b);
     std::fs::create_dir_all(&a.out).with_context(|| format!("创建目录 / creating {}", a.out.display()))?;

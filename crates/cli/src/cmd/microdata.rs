@@ -401,10 +401,10 @@ fn synth_cmd(a: SynthArgs) -> anyhow::Result<()> {
 }
 
 fn value_added(a: ValueAddedArgs) -> anyhow::Result<()> {
-    let shares = match a.shares.as_str() {
-        "ict" => SectorShares::ict_capital_shares(),
-        "caict2020" => SectorShares::caict_penetration_2020(),
-        file => {
+    let shares = match SectorShares::shipped(&a.shares) {
+        Some(s) => s,
+        None => {
+            let file = a.shares.as_str();
             let f = File::open(file).with_context(|| format!("无法打开 / cannot open {file}"))?;
             SectorShares::from_reader(file, f)?
         }

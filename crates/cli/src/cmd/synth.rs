@@ -1,16 +1,16 @@
 //! `digecon synth`: seeded synthetic values for every city and county that keep every documented
-//! statement true, checked before they are written. Thin: generation, the check and the write
-//! live in `digecon-synth` (`db::synthesize`).
+//! statement true, checked before they are written. An adapter: the use case is
+//! `digecon_app::synth` (generation, the check and the write in `digecon-synth`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use clap::Args;
+use digecon_app::synth::{self as app, SynthFailure};
 use digecon_core::{format_value, RegionLevel};
-use digecon_dataset::Dataset;
 use digecon_store::Store;
-use digecon_synth::db::{self, DbError, LevelCounts, Outcome, WriteSummary};
-use digecon_synth::{check, generate, CheckKind, CheckReport, Inputs, Spec};
+use digecon_synth::db::{DbError, LevelCounts, Outcome, WriteSummary};
+use digecon_synth::{CheckKind, CheckReport};
 
 use super::db::DbArgs;
 use crate::output::{emit, Format};
@@ -31,10 +31,6 @@ pub struct SynthArgs {
     /// 列出每一项核对 / list every check, not only the summary
     #[arg(long)]
     list_checks: bool,
-}
-
-fn spec() -> anyhow::Result<Spec> {
-    Spec::embedded().map_err(|errors| anyhow!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n  ")))
 }
 
 fn kind_label(k: CheckKind) -> &'static str {
@@ -109,31 +105,28 @@ fn print_written(w: &WriteSummary) -> anyhow::Result<()> {
 }
 
 pub async fn synth(a: SynthArgs) -> anyhow::Result<()> {
-    let spec = spec()?;
     if a.check_only {
-        let ds = Dataset::embedded().context("内置数据集 / the built-in dataset")?;
-        let inputs = Inputs { regions: &ds.regions, indicators: &ds.indicators, observations: &ds.observations, constraints: &ds.constraints };
-        let t = Instant::now();
-        let s = generate(&inputs, &spec, a.seed)?;
-        let gen = t.elapsed();
-        let t = Instant::now();
-        let report = check(&inputs, &spec, &s.observations);
-        let chk = t.elapsed();
-        println!("合成地区数据（种子 {}，内置数据集，未写入）/ synthetic regional data (seed {}, built-in dataset, not written): {} 个值 / values", a.seed, a.seed, s.observations.len());
-        print_report(&report, a.list_checks)?;
-        println!("用时 / time: 生成 generate {}, 核对 check {}", ms(gen), ms(chk));
+        let c = app::check_only(a.seed).map_err(|e| match e {
+            SynthFailure::Dataset(e) => anyhow::Error::new(e).context("内置数据集 / the built-in dataset"),
+            e => anyhow!(e),
+        })?;
+        let report = &c.report;
+        println!("合成地区数据（种子 {}，内置数据集，未写入）/ synthetic regional data (seed {}, built-in dataset, not written): {} 个值 / values", a.seed, a.seed, c.values);
+        print_report(report, a.list_checks)?;
+        println!("用时 / time: 生成 generate {}, 核对 check {}", ms(c.generate), ms(c.check));
         if !report.is_ok() {
             bail!("{} 处违反文件陈述 / {} documented statement(s) violated", report.violations().len(), report.violations().len());
         }
         return Ok(());
     }
     let store = a.db.open(false).await?;
-    let out = match db::synthesize(&store, &spec, a.seed, a.dry_run).await {
+    let out = match app::synthesize(&store, a.seed, a.dry_run).await {
         Ok(out) => out,
-        Err(DbError::Violations(report)) => {
+        Err(SynthFailure::Db(DbError::Violations(report))) => {
             eprintln!("{}", violations(&report));
             bail!("{}", DbError::Violations(report));
         }
+        Err(e @ SynthFailure::Spec(_)) => return Err(anyhow!(e)),
         Err(e) => return Err(anyhow!(e)).with_context(|| format!("合成数据 / synthetic data in {}", a.db.describe())),
     };
     print_outcome(&out, a.seed, a.list_checks)
@@ -158,17 +151,9 @@ fn print_outcome(out: &Outcome, seed: u64, list_all: bool) -> anyhow::Result<()>
 /// The demo's regional values: generated, checked and written unless the database already holds
 /// this generator's values. Returns the line to print, if anything was written.
 pub async fn load_demo(store: &Store, seed: u64) -> anyhow::Result<Option<String>> {
-    if db::stored_count(store).await? > 0 {
-        return Ok(None);
-    }
-    let out = db::synthesize(store, &spec()?, seed, false).await.map_err(|e| anyhow!("{e}"))?;
-    let w = &out.written;
-    let level = |l: RegionLevel| w.by_level.get(&l).map_or(0, |c| c.written());
-    let checked = out.report.checks.iter().filter(|c| !matches!(c.kind, CheckKind::Excluded | CheckKind::OutOfScope)).count();
+    let Some(v) = app::load_demo(store, seed).await.map_err(|e| anyhow!("{e}"))? else { return Ok(None) };
     Ok(Some(format!(
-        "已载入合成地区数据 / loaded synthetic regional data (seed {seed}): {} city and {} county values, {checked} checks passed, {} kept from other sources",
-        level(RegionLevel::City),
-        level(RegionLevel::County),
-        w.skipped.len()
+        "已载入合成地区数据 / loaded synthetic regional data (seed {seed}): {} city and {} county values, {} checks passed, {} kept from other sources",
+        v.city, v.county, v.checked, v.kept
     )))
 }

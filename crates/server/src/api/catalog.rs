@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use digecon_core::{Actor, Department, Indicator, Plan, Project, Region, Target, Task};
+use digecon_core::{Department, Indicator, Plan, Project, Region, Target, Task};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -77,23 +77,13 @@ pub async fn targets(
     Ok(Json(list.into_iter().filter(|t| a.can_see_target(&state.tree, t)).collect()))
 }
 
-/// Tasks and projects: visible within the plan's region scope, or to their lead / co-operating units.
-fn work_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, units: &[&String]) -> bool {
-    actor.can_see_work(&state.tree, plan_region, units.iter().copied())
-}
-
 /// 任务 / work-plan tasks
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "catalog", params(PlanQuery),
     responses((status = 200, body = Vec<Task>), (status = 401, body = ErrorResponse)))]
 pub async fn tasks(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<PlanQuery>) -> ApiResult<Json<Vec<Task>>> {
     let catalog = state.catalog().await?;
-    let plans = &catalog.plans;
-    let region_of = |id: &str| plans.iter().find(|p| p.id == id).map(|p| p.region_code.as_str());
     let mut list = state.store.tasks(q.plan.as_deref()).await?;
-    list.retain(|t| {
-        let units: Vec<&String> = t.lead_units.iter().chain(&t.coop_units).collect();
-        work_visible(&state, &auth.actor, region_of(&t.plan_id), &units)
-    });
+    list.retain(|t| auth.actor.can_see_plan_work(&state.tree, &catalog.plans, t));
     Ok(Json(list))
 }
 
@@ -102,12 +92,7 @@ pub async fn tasks(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQu
     responses((status = 200, body = Vec<Project>), (status = 401, body = ErrorResponse)))]
 pub async fn projects(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<PlanQuery>) -> ApiResult<Json<Vec<Project>>> {
     let catalog = state.catalog().await?;
-    let plans = &catalog.plans;
-    let region_of = |id: &str| plans.iter().find(|p| p.id == id).map(|p| p.region_code.as_str());
     let mut list = state.store.projects(q.plan.as_deref()).await?;
-    list.retain(|p| {
-        let units: Vec<&String> = p.lead_units.iter().chain(&p.coop_units).collect();
-        work_visible(&state, &auth.actor, region_of(&p.plan_id), &units)
-    });
+    list.retain(|p| auth.actor.can_see_plan_work(&state.tree, &catalog.plans, p));
     Ok(Json(list))
 }

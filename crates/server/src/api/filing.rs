@@ -1,7 +1,8 @@
 //! Forms and filings (the collection capability, `digecon-collect` + the store): forms with their
 //! deadlines, the entry grid with rule results, Excel template download and upload with every
 //! problem located, submit / approve / return / reopen, filing rates, the audit trail.
-//! Who may do what is decided by `digecon_collect::filing` (the same rules as the CLI).
+//! Each handler parses the request, calls one use case of `digecon_app::filing` (the same as
+//! the CLI's) and shapes its answer.
 
 use std::collections::BTreeMap;
 
@@ -11,12 +12,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
-use digecon_collect::filing::{can_view, is_filer, transition, Action, FilingState};
-use digecon_collect::form::{local_date, Filer, Form};
+use digecon_app::filing::{self as app, ActionRequest, Catalogue, FilingPage, Screen};
+use digecon_collect::filing::{Action, FilingState};
+use digecon_collect::form::{local_date, Filer};
 use digecon_collect::rule::Outcome;
 use digecon_collect::validate::Validation;
-use digecon_core::{Period, Role};
-use digecon_store::collect::{etag_of, AuditEntry, AuditFilter, CollectError, Expect, FilingEvent, FilingFilter, SaveSummary};
+use digecon_core::Period;
+use digecon_store::collect::{AuditEntry, AuditFilter, CollectError, FilingEvent, FilingFilter, SaveSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -96,12 +98,13 @@ pub struct FormDto {
     pub closes: String,
 }
 
-fn filer_dto(state: &AppState, departments: &[digecon_core::Department], f: &Filer) -> FilerDto {
-    let name = match f {
-        Filer::Region { code } => state.region_name(code),
-        Filer::Department { code, .. } => departments.iter().find(|d| &d.code == code).map(|d| d.name_zh.clone()),
-    };
-    FilerDto { code: f.code().to_string(), name_zh: name.unwrap_or_default(), kind: f.kind().to_string(), region_code: f.region_code().to_string() }
+/// The filing use cases' view of the cached catalogue.
+fn catalogue<'a>(state: &'a AppState, catalog: &'a crate::Catalog) -> Catalogue<'a> {
+    Catalogue { forms: &catalog.forms, regions: &state.regions, departments: &catalog.departments, tree: &state.tree }
+}
+
+fn filer_dto(cat: Catalogue<'_>, f: &Filer) -> FilerDto {
+    FilerDto { code: f.code().to_string(), name_zh: cat.filer_name(f), kind: f.kind().to_string(), region_code: f.region_code().to_string() }
 }
 
 /// 报表 / report forms, with the filers you file for and the period open today
@@ -109,54 +112,46 @@ fn filer_dto(state: &AppState, departments: &[digecon_core::Department], f: &Fil
     responses((status = 200, body = Vec<FormDto>), (status = 401, body = ErrorResponse)))]
 pub async fn forms(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<FormDto>>> {
     let catalog = state.catalog().await?;
-    let (indicators, departments) = (&catalog.indicators, &catalog.departments);
-    let today = local_date(Utc::now());
-    let mut out = Vec::new();
-    for f in catalog.forms.forms.iter().cloned() {
-        let filers = f.expected_filers(&state.regions, departments);
-        // Forms nobody in your scope files are not yours to see.
-        if !filers.iter().any(|x| can_view(&auth.actor, x, &state.tree)) {
-            continue;
-        }
-        let p = f.current_period(today);
-        let w = f.window.dates(p);
-        out.push(FormDto {
-            indicators: f
-                .indicators
-                .iter()
-                .map(|fi| {
-                    let i = indicators.iter().find(|i| i.code == fi.indicator_code);
-                    FormIndicatorDto {
-                        code: fi.indicator_code.clone(),
-                        name_zh: i.map(|i| i.name_zh.clone()).unwrap_or_default(),
-                        name_en: i.map(|i| i.name_en.clone()).unwrap_or_default(),
-                        unit: i.map(|i| i.unit.clone()).unwrap_or_default(),
-                        decimals: fi.decimals,
-                        required: fi.required,
-                    }
-                })
-                .collect(),
-            my_filers: filers
-                .iter()
-                .filter(|x| !auth.actor.is_global() && is_filer(&auth.actor, x))
-                .map(|x| filer_dto(&state, departments, x))
-                .collect(),
-            current_period: p.to_string(),
-            opens: w.opens.to_string(),
-            due: w.due.to_string(),
-            closes: w.closes.to_string(),
-            code: f.code,
-            name_zh: f.name_zh,
-            name_en: f.name_en,
-            frequency: f.frequency.to_string(),
-            responsible_department: f.responsible_department,
-            reconstruction: f.reconstruction,
-            basis: f.basis,
-            opens_days: f.window.opens_days,
-            due_days: f.window.due_days,
-            closes_days: f.window.closes_days,
-        });
-    }
+    let cat = catalogue(&state, &catalog);
+    let indicators = &catalog.indicators;
+    let out = app::forms(cat, &auth.actor, local_date(Utc::now()))
+        .into_iter()
+        .map(|o| {
+            let f = o.form;
+            FormDto {
+                indicators: f
+                    .indicators
+                    .iter()
+                    .map(|fi| {
+                        let i = indicators.iter().find(|i| i.code == fi.indicator_code);
+                        FormIndicatorDto {
+                            code: fi.indicator_code.clone(),
+                            name_zh: i.map(|i| i.name_zh.clone()).unwrap_or_default(),
+                            name_en: i.map(|i| i.name_en.clone()).unwrap_or_default(),
+                            unit: i.map(|i| i.unit.clone()).unwrap_or_default(),
+                            decimals: fi.decimals,
+                            required: fi.required,
+                        }
+                    })
+                    .collect(),
+                my_filers: o.my_filers.iter().map(|x| filer_dto(cat, x)).collect(),
+                current_period: o.period.to_string(),
+                opens: o.window.opens.to_string(),
+                due: o.window.due.to_string(),
+                closes: o.window.closes.to_string(),
+                code: f.code,
+                name_zh: f.name_zh,
+                name_en: f.name_en,
+                frequency: f.frequency.to_string(),
+                responsible_department: f.responsible_department,
+                reconstruction: f.reconstruction,
+                basis: f.basis,
+                opens_days: f.window.opens_days,
+                due_days: f.window.due_days,
+                closes_days: f.window.closes_days,
+            }
+        })
+        .collect();
     Ok(Json(out))
 }
 
@@ -202,16 +197,14 @@ pub async fn filings(State(state): State<AppState>, auth: Auth, ApiQuery(q): Api
     let st = q.state.as_deref().map(|s| s.parse::<FilingState>());
     v.check(!matches!(st, Some(Err(_))), "state", "应为 draft、submitted、city_approved、approved 或 returned");
     v.finish()?;
-    let list = state
-        .store
-        .filings(&FilingFilter { form: q.form, filer: q.filer, period, state: st.and_then(Result::ok) })
-        .await?;
     let catalog = state.catalog().await?;
+    let cat = catalogue(&state, &catalog);
+    let filter = FilingFilter { form: q.form, filer: q.filer, period, state: st.and_then(Result::ok) };
+    let list = app::filings(&state.store, cat, &auth.actor, &filter).await?;
     Ok(Json(
         list.into_iter()
-            .filter(|f| can_view(&auth.actor, &f.filer, &state.tree))
             .map(|f| FilingDto {
-                filer_name: filer_dto(&state, &catalog.departments, &f.filer).name_zh,
+                filer_name: cat.filer_name(&f.filer),
                 form_code: f.form_code,
                 filer_code: f.filer.code().to_string(),
                 region_code: f.filer.region_code().to_string(),
@@ -318,50 +311,20 @@ pub struct FilingDetailDto {
     pub etag: String,
 }
 
-async fn resolve(state: &AppState, auth: &Auth, form: &str, filer: &str) -> ApiResult<(Form, Filer, std::sync::Arc<crate::Catalog>)> {
-    let catalog = state.catalog().await?;
-    let f = catalog.forms.form(form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
-    let fl = f
-        .filer(filer, &state.regions, &catalog.departments)
-        .ok_or_else(|| ApiError::not_found(format!("filer {filer} of form {form}")))?;
-    if !can_view(&auth.actor, &fl, &state.tree) {
-        return Err(ApiError::forbidden(format!("filer {filer}")));
-    }
-    Ok((f, fl, catalog))
-}
-
-fn period_of(f: &Form, s: &str) -> ApiResult<Period> {
-    let p: Period = s.parse().map_err(|e: digecon_core::PeriodError| {
-        ApiError::validation(vec![FieldError { field: "period".into(), message: e.to_string() }])
-    })?;
-    if !f.accepts_period(&p) {
-        return Err(ApiError::validation(vec![FieldError {
-            field: "period".into(),
-            message: format!("期间频率不符 / period {p} does not fit form {} ({})", f.code, f.frequency),
-        }]));
-    }
-    Ok(p)
-}
-
-async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: &str) -> ApiResult<FilingDetailDto> {
-    let (f, fl, catalog) = resolve(state, auth, form, filer).await?;
-    let departments = &catalog.departments;
-    let p = period_of(&f, period)?;
-    // One read transaction: the ETag vouches for exactly the values shown.
-    let view = state.store.filing_view(&f.code, fl.code(), p).await?;
-    let etag = view.etag();
-    let (d, validation) = (view.detail, view.validation);
-    let template = digecon_collect::Template { form_code: f.code.clone(), form_name_zh: String::new(), form_name_en: String::new(), period: p, due: view.due, rows: view.rows };
-    let st = d.as_ref().map(|d| d.filing.state);
-    let can = |a: Action| transition(a, st, &auth.actor, &fl, &state.tree, "x").is_ok();
-    Ok(FilingDetailDto {
-        etag,
-        form_code: f.code.clone(),
-        filer: filer_dto(state, departments, &fl),
-        period: p.to_string(),
-        state: st.map(|s| s.as_str().to_string()),
-        due: template.due.to_string(),
-        rows: template
+fn detail_dto(cat: Catalogue<'_>, page: FilingPage) -> FilingDetailDto {
+    let state = page.state();
+    let may = |a: Action| page.may(a);
+    let (can_save, can_submit, can_approve, can_return, can_reopen, can_withdraw) =
+        (may(Action::Save), may(Action::Submit), may(Action::Approve), may(Action::Return), may(Action::Reopen), may(Action::Withdraw));
+    let view = page.view;
+    FilingDetailDto {
+        etag: page.etag,
+        form_code: page.form.code,
+        filer: filer_dto(cat, &page.filer),
+        period: page.period.to_string(),
+        state: state.map(|s| s.as_str().to_string()),
+        due: view.due.to_string(),
+        rows: view
             .rows
             .into_iter()
             .map(|r| EntryRowDto {
@@ -374,15 +337,22 @@ async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: 
                 value: r.value,
             })
             .collect(),
-        validation: validation_dto(&validation),
-        events: d.map(|d| d.events).unwrap_or_default(),
-        can_save: can(Action::Save),
-        can_submit: can(Action::Submit),
-        can_approve: can(Action::Approve),
-        can_return: can(Action::Return),
-        can_reopen: can(Action::Reopen),
-        can_withdraw: can(Action::Withdraw),
-    })
+        validation: validation_dto(&view.validation),
+        events: view.detail.map(|d| d.events).unwrap_or_default(),
+        can_save,
+        can_submit,
+        can_approve,
+        can_return,
+        can_reopen,
+        can_withdraw,
+    }
+}
+
+async fn detail(state: &AppState, auth: &Auth, form: &str, filer: &str, period: &str) -> ApiResult<FilingDetailDto> {
+    let catalog = state.catalog().await?;
+    let cat = catalogue(state, &catalog);
+    let page = app::detail(&state.store, cat, &auth.actor, form, filer, period).await?;
+    Ok(detail_dto(cat, page))
 }
 
 /// 填报详情 / one filing: entry grid with last period's values, rule results, history, allowed actions
@@ -465,28 +435,13 @@ pub async fn save_values(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<SaveValues>,
 ) -> ApiResult<Json<SaveSummaryDto>> {
-    let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
-    if !is_filer(&auth.actor, &fl) {
-        // Reviewers see a filing but do not fill it in.
-        return Err(ApiError::forbidden(format!("filer {filer}: 只有填报单位可以填报 / only the filer enters values")));
-    }
-    let p = period_of(&f, &period)?;
-    if let Some(r) = &body.reason {
-        let mut v = Validator::default();
-        v.text("reason", r);
-        v.finish()?;
-    }
-    let entries: Vec<(String, String, f64)> = body.values.into_iter().map(|(i, v)| (fl.code().to_string(), i, v)).collect();
+    let catalog = state.catalog().await?;
+    let cat = catalogue(&state, &catalog);
+    let values: Vec<(String, f64)> = body.values.into_iter().collect();
     let reason = body.reason.unwrap_or_else(|| "网页填报 / web entry".into());
-    let expect = if_match(&headers).map(|etag| Expect { filer: fl.code().to_string(), etag });
-    let s = state.store.save_filing_values_expecting(&f.code, p, &entries, &auth.actor, &reason, Utc::now(), false, expect.as_ref()).await?;
-    // Nothing changed (every value as stored): the filing's version is what it was.
-    let etag = match s.etags.iter().find(|(filer, _)| filer == fl.code()) {
-        Some((_, e)) => e.clone(),
-        None => etag_of(state.store.filing(&f.code, fl.code(), p).await?.as_ref()),
-    };
-    let mut dto = summary_dto(s);
-    dto.etag = etag;
+    let saved = app::save_values(&state.store, cat, &auth.actor, &form, &filer, &period, &values, &reason, Utc::now(), false, if_match(&headers)).await?;
+    let mut dto = summary_dto(saved.summary);
+    dto.etag = saved.etag;
     Ok(Json(dto))
 }
 
@@ -512,35 +467,16 @@ pub async fn import(
 ) -> ApiResult<Json<SaveSummaryDto>> {
     let body = body.map_err(|e| if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { ApiError::too_large() } else { ApiError::bad_request(e.body_text()) })?;
     let name = std::path::Path::new(&q.filename).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    // Parsing a spreadsheet is CPU work: on a blocking thread, one upload at a time, so an
-    // upload never holds up other requests (and inflating is bounded by the import limits).
-    let read = {
-        let _permit = state.parsing.acquire().await.map_err(ApiError::internal)?;
-        let file_name = name.clone();
-        tokio::task::spawn_blocking(move || digecon_collect::import::read_with(&file_name, &body, &digecon_core::limits::Limits::default()))
-            .await
-            .map_err(ApiError::internal)?
-    };
-    let read = read.map_err(CollectError::Rejected)?;
-    let (file, notes) = (read.file, read.notes);
-    // Out of scope is 403 for the whole upload, whatever else is wrong with the file.
+    // Parsing a spreadsheet is CPU work: the use case reads it on a blocking thread, one upload
+    // at a time, so an upload never holds up other requests.
+    let upload = app::read_upload(name.clone(), body, digecon_core::limits::Limits::default()).await?;
     let catalog = state.catalog().await?;
-    if let Some(form) = catalog.forms.form(&file.form_code) {
-        let departments = &catalog.departments;
-        let mut codes: Vec<&str> = file.values.iter().map(|v| v.filer_code.as_str()).collect();
-        codes.dedup();
-        for c in codes {
-            if let Some(fl) = form.filer(c, &state.regions, departments) {
-                if !is_filer(&auth.actor, &fl) {
-                    return Err(ApiError::forbidden(format!("filer {c}")));
-                }
-            }
-        }
-    }
     let reason = format!("上传 / upload {name}");
-    let s = state.store.import_filing_file(&file, &auth.actor, &reason, Utc::now(), q.dry_run.unwrap_or(false)).await?;
+    // Out of scope is 403 for the whole upload, whatever else is wrong with the file.
+    let screen = Screen::Outsiders(catalogue(&state, &catalog));
+    let s = app::import(&state.store, &auth.actor, &upload.file, &reason, Utc::now(), q.dry_run.unwrap_or(false), screen).await?;
     let mut dto = summary_dto(s);
-    dto.notes = notes;
+    dto.notes = upload.notes;
     Ok(Json(dto))
 }
 
@@ -563,36 +499,11 @@ pub async fn template(
     ApiQuery(q): ApiQuery<TemplateQuery>,
 ) -> ApiResult<Response> {
     let catalog = state.catalog().await?;
-    let f = catalog.forms.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
-    let p = period_of(&f, &q.period)?;
-    let all = f.expected_filers(&state.regions, &catalog.departments);
-    let chosen: Vec<String> = match &q.filers {
-        Some(list) => list.split(',').map(str::to_string).collect(),
-        None => all.iter().filter(|x| is_filer(&auth.actor, x)).map(|x| x.code().to_string()).collect(),
-    };
-    if chosen.is_empty() {
-        return Err(ApiError::validation(vec![FieldError { field: "filers".into(), message: "没有可填报的单位 / no filers chosen".into() }]));
-    }
-    for c in &chosen {
-        let fl = all.iter().find(|x| x.code() == c).ok_or_else(|| ApiError::not_found(format!("filer {c} of form {form}")))?;
-        if !can_view(&auth.actor, fl, &state.tree) {
-            return Err(ApiError::forbidden(format!("filer {c}")));
-        }
-    }
-    let t = state.store.filing_template(&f.code, &chosen, p).await?;
+    let filers = q.filers.as_deref().map(|list| list.split(',').map(str::to_string).collect());
+    let t = app::template(&state.store, catalogue(&state, &catalog), &auth.actor, &form, &q.period, filers).await?;
     let bytes = digecon_collect::template::write_xlsx(&t).map_err(ApiError::internal)?;
-    let name = format!("attachment; filename=\"{}-{}.xlsx\"", f.code, p);
+    let name = format!("attachment; filename=\"{}-{}.xlsx\"", t.form_code, t.period);
     Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ActionRequest {
-    /// submit | withdraw | approve | return | reopen
-    pub action: String,
-    /// Required to return or reopen.
-    pub comment: Option<String>,
-    /// rule code → explanation of a failed warning rule (at submission)
-    pub explanations: Option<BTreeMap<String, String>>,
 }
 
 /// 上报、撤回、审核、退回、重开 / submit, withdraw, approve, return or reopen a filing
@@ -609,44 +520,11 @@ pub async fn action(
     headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> ApiResult<Response> {
-    // Scope first, so an outsider learns nothing from validation messages.
-    let (f, fl, _) = resolve(&state, &auth, &form, &filer).await?;
-    let a = match req.action.as_str() {
-        "submit" => Action::Submit,
-        "approve" => Action::Approve,
-        "return" => Action::Return,
-        "reopen" => Action::Reopen,
-        "withdraw" => Action::Withdraw,
-        _ => {
-            return Err(ApiError::validation(vec![FieldError {
-                field: "action".into(),
-                message: "应为 submit、withdraw、approve、return 或 reopen / expected submit, withdraw, approve, return or reopen".into(),
-            }]))
-        }
-    };
-    let p = period_of(&f, &period)?;
-    let mut v = Validator::default();
-    v.text("comment", req.comment.as_deref().unwrap_or(""));
-    for (rule, text) in req.explanations.iter().flatten() {
-        v.text(&format!("explanations.{rule}"), text);
-    }
-    v.finish()?;
-    let expect = if_match(&headers);
-    state
-        .store
-        .filing_action_expecting(
-            &f.code,
-            fl.code(),
-            p,
-            a,
-            &auth.actor,
-            req.comment.as_deref().unwrap_or(""),
-            &req.explanations.unwrap_or_default(),
-            Utc::now(),
-            expect.as_deref(),
-        )
-        .await?;
-    Ok(with_etag(detail(&state, &auth, &form, &filer, &period).await?))
+    let catalog = state.catalog().await?;
+    let cat = catalogue(&state, &catalog);
+    app::act(&state.store, cat, &auth.actor, &form, &filer, &period, &req, Utc::now(), if_match(&headers).as_deref()).await?;
+    let page = app::detail(&state.store, cat, &auth.actor, &form, &filer, &period).await?;
+    Ok(with_etag(detail_dto(cat, page)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -697,16 +575,10 @@ pub async fn rates(
     Path(form): Path<String>,
     ApiQuery(q): ApiQuery<RatesQuery>,
 ) -> ApiResult<Json<RatesDto>> {
-    if !matches!(auth.user.role, Role::Admin | Role::ProvinceOffice | Role::City | Role::Viewer) {
-        return Err(ApiError::forbidden("filing rates are for reviewers"));
-    }
     let catalog = state.catalog().await?;
-    let f = catalog.forms.form(&form).cloned().ok_or_else(|| ApiError::not_found(format!("form {form}")))?;
-    let p = period_of(&f, &q.period)?;
-    let root = auth.actor.report_root(&state.tree).ok_or_else(|| ApiError::forbidden("no region scope"))?;
-    let report = digecon_app::filing::rates(&state.store, &state.tree, &f.code, p, &root, local_date(Utc::now())).await?;
+    let cat = catalogue(&state, &catalog);
+    let (f, p, report) = app::rates_in_scope(&state.store, cat, &auth.actor, &form, &q.period, local_date(Utc::now())).await?;
     let (rows, due) = (report.rows, report.due);
-    let departments = &catalog.departments;
     Ok(Json(RatesDto {
         form_code: f.code.clone(),
         period: p.to_string(),
@@ -725,7 +597,7 @@ pub async fn rates(
                 not_filed: r
                     .not_filed
                     .iter()
-                    .map(|n| NotFiledDto { filer: filer_dto(&state, departments, &n.filer), state: n.state.map(|s| s.as_str().to_string()), overdue: n.overdue })
+                    .map(|n| NotFiledDto { filer: filer_dto(cat, &n.filer), state: n.state.map(|s| s.as_str().to_string()), overdue: n.overdue })
                     .collect(),
                 region_code: r.region_code,
             })
@@ -748,19 +620,7 @@ pub async fn audit(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQu
     let mut v = Validator::default();
     let period = parse_period(&mut v, "period", q.period.as_deref());
     v.finish()?;
-    let entries = state.store.audit(&AuditFilter { form: q.form, filer: q.filer, period, ..Default::default() }).await?;
     let catalog = state.catalog().await?;
-    let visible = |form: &str, filer: &str| {
-        catalog
-            .forms
-            .form(form)
-            .and_then(|f| f.filer(filer, &state.regions, &catalog.departments))
-            .is_some_and(|fl| can_view(&auth.actor, &fl, &state.tree))
-    };
-    Ok(Json(
-        entries
-            .into_iter()
-            .filter(|e| visible(&e.form_code, &e.filer_code))
-            .collect(),
-    ))
+    let filter = AuditFilter { form: q.form, filer: q.filer, period, ..Default::default() };
+    Ok(Json(app::audit(&state.store, catalogue(&state, &catalog), &auth.actor, &filter).await?))
 }

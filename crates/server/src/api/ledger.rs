@@ -5,11 +5,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use digecon_core::{Actor, Period};
+use digecon_core::Period;
 use digecon_ledger::bulletin::{self, BulletinOptions};
-use digecon_ledger::item::LedgerItem;
 use digecon_ledger::progress::Contribution;
-use digecon_ledger::projects::{progress_at, ProjectProgress};
+use digecon_ledger::projects::ProjectProgress;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,11 +19,6 @@ use crate::AppState;
 
 fn period(field: &str, s: &str) -> ApiResult<Period> {
     s.parse().map_err(|e: digecon_core::PeriodError| ApiError::validation(vec![FieldError { field: field.into(), message: e.to_string() }]))
-}
-
-/// A ledger item is visible within its plan's region scope, or to its lead / co-operating units.
-fn item_visible(state: &AppState, actor: &Actor, plan_region: Option<&str>, item: &LedgerItem) -> bool {
-    actor.can_see_work(&state.tree, plan_region, item.lead_units.iter().chain(&item.coop_units))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -59,17 +53,11 @@ pub struct TaskColourDto {
     responses((status = 200, body = Vec<TaskColourDto>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn task_colours(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<TaskQuery>) -> ApiResult<Json<Vec<TaskColourDto>>> {
     let p = period("period", &q.period)?;
-    let plans = state.store.plans().await?;
-    let region_of = |id: &str| plans.iter().find(|x| x.id == id).map(|x| x.region_code.as_str());
-    let items = state.store.ledger_items().await?;
-    let reports = state.store.progress_reports(q.plan.as_deref()).await?;
+    let rows = digecon_app::ledger::task_colours(&state.store, &auth.actor, &state.tree, q.plan.as_deref(), p).await?;
     Ok(Json(
-        items
-            .iter()
-            .filter(|i| q.plan.as_deref().is_none_or(|pl| i.key.plan_id == pl))
-            .filter(|i| item_visible(&state, &auth.actor, region_of(&i.key.plan_id), i))
-            .map(|i| {
-                let c = digecon_ledger::progress::colour_at(i, &reports, p);
+        rows.into_iter()
+            .map(|s| {
+                let (i, c) = (s.item, s.colour);
                 TaskColourDto {
                     plan_id: i.key.plan_id.clone(),
                     kind: i.key.kind.as_str().to_string(),
@@ -99,18 +87,7 @@ pub struct ProjectQuery {
     responses((status = 200, body = Vec<ProjectProgress>), (status = 401, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 pub async fn project_progress(State(state): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ProjectQuery>) -> ApiResult<Json<Vec<ProjectProgress>>> {
     let p = period("month", &q.month)?;
-    if !matches!(p, Period::Month(..)) {
-        return Err(ApiError::validation(vec![FieldError { field: "month".into(), message: "应为月份，如 2022-09 / expected a month such as 2022-09".into() }]));
-    }
-    let projects = state.store.key_projects(Some(p.year())).await?;
-    let reports = state.store.monthly_reports(Some(p.year())).await?;
-    let a = &auth.actor;
-    Ok(Json(
-        progress_at(&projects, &reports, &state.tree, p, 0.0)
-            .into_iter()
-            .filter(|x| a.can_see_region(&state.tree, &x.region_code) || a.acts_for_department(&x.lead_unit))
-            .collect(),
-    ))
+    Ok(Json(digecon_app::ledger::project_progress(&state.store, &state.tree, Some(&auth.actor), p, 0.0).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

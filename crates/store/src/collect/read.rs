@@ -226,9 +226,7 @@ impl Store {
     pub async fn filing_template(&self, form: &str, filers: &[String], period: Period) -> std::result::Result<Template, CollectError> {
         let r = self.reference().await?;
         let form = r.form(form)?;
-        if !form.accepts_period(&period) {
-            return Err(CollectError::Blocked(vec![format!("期间频率不符 / period {period} does not fit form {} ({})", form.code, form.frequency)]));
-        }
+        form.check_period(&period).map_err(|m| CollectError::Blocked(vec![m]))?;
         let chosen: Vec<Filer> = if filers.is_empty() {
             form.expected_filers(&r.regions, &r.departments)
         } else {

@@ -295,9 +295,7 @@ impl Store {
         let r = self.reference().await?;
         let form = r.form(form)?;
         let filer = r.filer(form, filer)?;
-        if !form.accepts_period(&period) {
-            return Err(CollectError::Blocked(vec![format!("期间频率不符 / period {period} does not fit form {} ({})", form.code, form.frequency)]));
-        }
+        form.check_period(&period).map_err(|m| CollectError::Blocked(vec![m]))?;
         let stamp = ts(at);
         let mut tx = self.begin_write().await?;
         tx.lock(&filing_lock(&form.code, filer.code(), period)).await?;

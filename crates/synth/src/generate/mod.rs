@@ -38,7 +38,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use digecon_core::formula::{Expr, Func, Op};
+use digecon_core::expr::{Expr, Func, Op};
 use digecon_core::{
     format_value, Aggregation, Constraint, Indicator, Observation, ObservationStatus, Period, Region, RegionLevel, Relation, Source,
 };
@@ -142,18 +142,25 @@ fn is_additive(e: &Expr) -> bool {
 /// Indicator references of a formula with their year offsets.
 fn refs(e: &Expr, offset: i32, out: &mut Vec<(String, i32)>) {
     match e {
-        Expr::Number(_) => {}
+        Expr::Number(_) | Expr::PeriodInYear => {}
         Expr::Indicator(c) => out.push((c.clone(), offset)),
         Expr::Neg(a) => refs(a, offset, out),
         Expr::Binary(a, _, b) => {
             refs(a, offset, out);
             refs(b, offset, out);
         }
-        Expr::Call(Func::Yoy, a) => {
-            refs(a, offset, out);
-            refs(a, offset - 1, out);
+        Expr::Call(f, args) => {
+            for a in args {
+                match f {
+                    Func::Yoy => {
+                        refs(a, offset, out);
+                        refs(a, offset - 1, out);
+                    }
+                    Func::Ly | Func::Prev => refs(a, offset - 1, out),
+                    Func::Sum | Func::Min | Func::Max | Func::Abs => refs(a, offset, out),
+                }
+            }
         }
-        Expr::Call(Func::Ly | Func::Prev, a) => refs(a, offset - 1, out),
     }
 }
 
@@ -173,10 +180,17 @@ fn compile(e: &Expr, year: i32, resolve: &dyn Fn(&str, i32) -> Option<VarId>) ->
             }
         }
         Expr::Call(Func::Yoy, a) => {
-            let (now, before) = (compile(a, year, resolve)?, compile(a, year - 1, resolve)?);
+            let (now, before) = (compile(&a[0], year, resolve)?, compile(&a[0], year - 1, resolve)?);
             Ex::mul(Ex::Const(100.0), Ex::sub(Ex::div(now, before), Ex::Const(1.0)))
         }
-        Expr::Call(Func::Ly | Func::Prev, a) => compile(a, year - 1, resolve)?,
+        Expr::Call(Func::Ly | Func::Prev, a) => compile(&a[0], year - 1, resolve)?,
+        Expr::Call(Func::Sum, a) => {
+            let mut terms = a.iter().map(|x| compile(x, year, resolve));
+            let first = terms.next()??;
+            terms.try_fold(first, |acc, t| Some(Ex::add(acc, t?)))?
+        }
+        // Not in any catalogue formula the generator draws: such an indicator is left to the checker.
+        Expr::PeriodInYear | Expr::Call(Func::Min | Func::Max | Func::Abs, _) => return None,
     })
 }
 

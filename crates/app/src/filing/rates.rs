@@ -1,10 +1,11 @@
-//! Filing use cases that span more than one store call: the filing-rate report.
+//! The filing-rate report (报送率 / 及时率, and who has not filed).
 
 use chrono::NaiveDate;
-use digecon_collect::RateRow;
-use digecon_core::{Period, RegionTree};
+use digecon_collect::{Form, RateRow};
+use digecon_core::{Actor, Period, RegionTree};
 use digecon_store::Store;
 
+use super::{form, period_of, Catalogue};
 use crate::error::{AppError, Result};
 
 /// The rows of a filing-rate report rooted at `root`: the root itself first, then each of its
@@ -30,6 +31,19 @@ pub async fn rates(store: &Store, tree: &RegionTree, form: &str, period: Period,
     let (rows, due) = store.filing_rates(form, period, &rate_groups(tree, root), as_of).await?;
     let rows = rows.into_iter().filter(|r| r.expected > 0 || r.region_code == root).collect();
     Ok(RatesReport { due, rows })
+}
+
+/// [`rates`] of `form` for the period a request names, rooted at the actor's own region (the
+/// whole tree for the offices); only reviewers see them.
+pub async fn rates_in_scope(store: &Store, cat: Catalogue<'_>, actor: &Actor, form_code: &str, period: &str, as_of: NaiveDate) -> Result<(Form, Period, RatesReport)> {
+    if !actor.reviews_filings() {
+        return Err(AppError::Forbidden("filing rates are for reviewers".into()));
+    }
+    let f = form(cat, form_code)?;
+    let p = period_of(&f, period)?;
+    let root = actor.report_root(cat.tree).ok_or_else(|| AppError::Forbidden("no region scope".into()))?;
+    let report = rates(store, cat.tree, &f.code, p, &root, as_of).await?;
+    Ok((f, p, report))
 }
 
 #[cfg(test)]
