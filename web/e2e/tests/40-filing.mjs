@@ -18,7 +18,9 @@ const call = (page, path, method, body) =>
     return [r.status, await r.json().catch(() => null)]
   }, { path, method, body })
 
-const cell = (page, code) => page.locator(`[data-test=value-${code}] input`)
+// el-input puts the data-test on the native input.
+const input = (page, sel) => page.locator(sel).locator('xpath=descendant-or-self::input')
+const cell = (page, code) => input(page, `[data-test=value-${code}]`)
 const textOf = async (page, sel) => (await page.textContent(sel)) ?? ''
 const waitText = (page, sel, re) =>
   page.waitForFunction(({ sel, src }) => new RegExp(src).test(document.querySelector(sel)?.textContent ?? ''), { sel, src: re.source })
@@ -103,7 +105,7 @@ test('filing guides: cell errors before sending, server rules on the cell, outli
   // The city returns it; the county sees it in 待办 with a badge and a notice.
   const city = await signIn(demo, 'ganzhou')
   await openFiling(city, '360702', '2023')
-  await city.locator('[data-test=comment] input').fill('e2e: 请核对GDP单位')
+  await input(city, '[data-test=comment]').fill('e2e: 请核对GDP单位')
   await city.click('[data-test=return]')
   await stateIs(city, '已退回')
 
@@ -155,7 +157,7 @@ test('催报 from the filing-rate list: the city reminds Zhanggong, which sees t
   await city.click('.el-tabs__item:has-text("报送率")')
   await city.click('[data-test=rates-form]')
   await city.click(`.el-select-dropdown__item:visible:has-text("${FORM}")`)
-  await city.locator('[data-test=rates-period] input').fill('2024')
+  await input(city, '[data-test=rates-period]').fill('2024')
   await city.click('[data-test=rates-query]')
   await city.waitForSelector('[data-test=remind-360702]')
   await city.click('[data-test=remind-360702]')
