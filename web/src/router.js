@@ -13,6 +13,7 @@ const routes = [
   { path: '/dashboard', component: () => import('./views/Dashboard.vue'), meta: { title: 'menu.dashboard' } },
   { path: '/explorer', component: () => import('./views/Explorer.vue'), meta: { title: 'menu.explorer', roles: ALL_BUT_DEPARTMENT } },
   { path: '/filing', component: () => import('./views/Filing.vue'), meta: { title: 'menu.filing' } },
+  { path: '/todo', component: () => import('./views/Todo.vue'), meta: { title: 'work.menu' } },
   { path: '/targets', component: () => import('./views/Targets.vue'), meta: { title: 'menu.targets' } },
   { path: '/evaluation', component: () => import('./views/Evaluation.vue'), meta: { title: 'menu.evaluation' } },
   { path: '/tasks', component: () => import('./views/Tasks.vue'), meta: { title: 'menu.tasks' } },

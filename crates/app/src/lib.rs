@@ -16,5 +16,6 @@ pub mod progress;
 pub mod report;
 pub mod synth;
 pub mod users;
+pub mod work;
 
 pub use error::{AppError, Invalid};

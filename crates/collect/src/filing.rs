@@ -15,7 +15,9 @@
 //! never skipped: the provincial office returns a filing rather than approving over the city.
 //! `approved` is locked: only the provincial office can reopen it (to `returned`, with a
 //! comment), which also serves as the exception for a filing whose window has closed.
-//! Returns always go back to the filer.
+//! Returns always go back to the filer. The filer may withdraw (撤回) a submission back to
+//! `draft` as long as no reviewer has acted on it (state `submitted`), e.g. to correct a value it
+//! noticed after submitting; once a city has approved it, only a return can send it back.
 
 use std::fmt;
 use std::str::FromStr;
@@ -101,6 +103,8 @@ pub enum Action {
     Approve,
     Return,
     Reopen,
+    /// 撤回: the filer takes back a submission nobody has reviewed yet.
+    Withdraw,
 }
 
 impl Action {
@@ -111,6 +115,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Return => "return",
             Action::Reopen => "reopen",
+            Action::Withdraw => "withdraw",
         }
     }
     pub fn as_zh(&self) -> &'static str {
@@ -120,6 +125,7 @@ impl Action {
             Action::Approve => "审核通过",
             Action::Return => "退回",
             Action::Reopen => "重新打开",
+            Action::Withdraw => "撤回",
         }
     }
 }
@@ -133,7 +139,8 @@ impl Action {
             "approve" => Ok(Action::Approve),
             "return" => Ok(Action::Return),
             "reopen" => Ok(Action::Reopen),
-            _ => Err("应为 submit、approve、return 或 reopen / expected submit, approve, return or reopen".into()),
+            "withdraw" => Ok(Action::Withdraw),
+            _ => Err("应为 submit、withdraw、approve、return 或 reopen / expected submit, withdraw, approve, return or reopen".into()),
         }
     }
 }
@@ -259,6 +266,15 @@ pub fn transition(
             }
             Ok(Returned)
         }
+        Action::Withdraw => {
+            if !is_filer(actor, filer) {
+                return Err(Denied::NotAllowed(format!("只有填报单位可以撤回 / only the filer withdraws its submission: {}", who())));
+            }
+            match state {
+                Some(Submitted) => Ok(Draft),
+                _ => Err(wrong("只有尚未审核的已上报填报可以撤回 / only a submission no reviewer has acted on can be withdrawn")),
+            }
+        }
         Action::Reopen => {
             if !actor.is_global() {
                 return Err(Denied::NotAllowed(format!("只有省级办公室可以重新打开 / only the provincial office reopens: {}", who())));
@@ -328,6 +344,26 @@ mod tests {
     }
 
     #[test]
+    fn a_filer_withdraws_a_submission_until_it_is_reviewed() {
+        use FilingState::*;
+        let t = tree();
+        let f = Filer::Region { code: "360702".into() };
+        let county = actor(Role::County, Some("360702"), None);
+        let neighbour = actor(Role::County, Some("360703"), None);
+        let city = actor(Role::City, Some("360700"), None);
+        assert_eq!(transition(Action::Withdraw, Some(Submitted), &county, &f, &t, ""), Ok(Draft));
+        assert!(matches!(transition(Action::Withdraw, Some(Submitted), &neighbour, &f, &t, ""), Err(Denied::NotAllowed(_))));
+        assert!(matches!(transition(Action::Withdraw, Some(Submitted), &city, &f, &t, ""), Err(Denied::NotAllowed(_))), "a reviewer returns, it does not withdraw");
+        for s in [None, Some(Draft), Some(CityApproved), Some(Approved), Some(Returned)] {
+            assert!(matches!(transition(Action::Withdraw, s, &county, &f, &t, ""), Err(Denied::WrongState { .. })), "{s:?}");
+        }
+        // Withdrawn, it is a draft again: saved and submitted as before.
+        assert_eq!(transition(Action::Save, Some(Draft), &county, &f, &t, ""), Ok(Draft));
+        assert_eq!(transition(Action::Submit, Some(Draft), &county, &f, &t, ""), Ok(Submitted));
+        assert_eq!(Action::Withdraw.as_str(), "withdraw");
+    }
+
+    #[test]
     fn who_files_who_reviews_who_sees() {
         let t = tree();
         let f = Filer::Region { code: "360702".into() };
@@ -344,11 +380,12 @@ mod tests {
     }
 
     #[test]
-    fn a_request_names_one_of_four_steps() {
+    fn a_request_names_one_of_five_steps() {
+        assert_eq!(Action::step("withdraw"), Ok(Action::Withdraw));
         assert_eq!(Action::step("submit"), Ok(Action::Submit));
         assert_eq!(Action::step("reopen"), Ok(Action::Reopen));
         for bad in ["save", "Submit", ""] {
-            assert!(Action::step(bad).unwrap_err().contains("expected submit, approve, return or reopen"), "{bad}");
+            assert!(Action::step(bad).unwrap_err().contains("expected submit, withdraw, approve, return or reopen"), "{bad}");
         }
     }
 

@@ -8,6 +8,11 @@
 //! deviation stands in: `M = (x − median) / (1.253314 · MeanAD)`; when that is 0 too (a constant
 //! history) any other value is flagged. Year-to-date (累计) indicators are compared as the
 //! increments of each period, since the cumulative values rise through every year by design.
+//!
+//! With too short a history for that test (the demo's counties have three years), a value ten
+//! times or a tenth of the previous period's ([`JUMP_RATIO`], on the same increments) is flagged
+//! as a jump: the order-of-magnitude slip of a wrong unit (万元 typed for 亿元) is the error this
+//! catches.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,6 +25,8 @@ use crate::form::Bound;
 pub const Z_THRESHOLD: f64 = 3.5;
 /// Fewer previous values than this: no history test.
 pub const MIN_HISTORY: usize = 4;
+/// A value this many times the previous period's, or less than its inverse, is a jump.
+pub const JUMP_RATIO: f64 = 10.0;
 /// Only the latest values count, so an old level does not mask a recent one.
 pub const MAX_HISTORY: usize = 36;
 
@@ -39,6 +46,8 @@ pub enum OutlierReason {
     History(ModifiedZ),
     BelowLower { lower: f64, basis: String },
     AboveUpper { upper: f64, basis: String },
+    /// Ten times (or a tenth of) the previous period's value, tested as `tested` against `previous`.
+    Jump { previous: f64, tested: f64, period: Period },
 }
 
 /// One flag on one value.
@@ -71,6 +80,16 @@ impl fmt::Display for OutlierFlag {
                 format_value(*lower),
                 format_value(*lower)
             ),
+            OutlierReason::Jump { previous, tested, period } => {
+                let ratio = tested / previous;
+                write!(
+                    f,
+                    "{code} = {v}: 是上期（{period}）{prev} 的 {r} 倍，请核对单位 / {r} times the previous period's {prev} ({period}): check the unit",
+                    code = self.indicator_code,
+                    prev = format_value(*previous),
+                    r = format_value((ratio * 100.0).round() / 100.0),
+                )
+            }
             OutlierReason::AboveUpper { upper, basis } => write!(
                 f,
                 "{} = {v}: 高于合理上限 {} / above the upper bound {} ({basis})",
@@ -177,9 +196,20 @@ pub fn check_value(
     let per = period_values(&with_value, accumulation);
     let Some(&tested) = per.get(&period) else { return flags };
     let history: Vec<f64> = per.range(..period).rev().take(MAX_HISTORY).map(|(_, v)| *v).collect();
-    if let Some(m) = modified_z(tested, &history) {
-        if m.z.is_none_or(|z| z.abs() > Z_THRESHOLD) {
-            flags.push(OutlierFlag { indicator_code: indicator_code.to_string(), value, reason: OutlierReason::History(m) });
+    match modified_z(tested, &history) {
+        Some(m) => {
+            if m.z.is_none_or(|z| z.abs() > Z_THRESHOLD) {
+                flags.push(OutlierFlag { indicator_code: indicator_code.to_string(), value, reason: OutlierReason::History(m) });
+            }
+        }
+        None => {
+            let prev = period.prev();
+            if let Some(&previous) = per.get(&prev) {
+                let ratio = (tested / previous).abs();
+                if previous != 0.0 && ratio.is_finite() && (ratio > JUMP_RATIO || ratio < 1.0 / JUMP_RATIO) {
+                    flags.push(OutlierFlag { indicator_code: indicator_code.to_string(), value, reason: OutlierReason::Jump { previous, tested, period: prev } });
+                }
+            }
         }
     }
     flags
@@ -237,6 +267,21 @@ mod tests {
         // As plain period values 30 would be compared with 10..120 and not flagged either,
         // but 1000 would be.
         assert!(!check_value("X", Accumulation::Period, p("2023-03"), 1000.0, &s, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_short_history_still_flags_a_tenfold_jump_from_the_previous_period() {
+        let series: BTreeMap<Period, f64> = [(p("2021"), 149.4), (p("2022"), 159.57)].into_iter().collect();
+        let flags = check_value("DE_VA", Accumulation::Period, p("2023"), 999999.0, &series, &[]);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert!(matches!(flags[0].reason, OutlierReason::Jump { previous, .. } if previous == 159.57));
+        assert!(flags[0].to_string().contains("请核对单位"), "{}", flags[0]);
+        assert!(check_value("DE_VA", Accumulation::Period, p("2023"), 12.0, &series, &[]).len() == 1, "a tenth is a jump too");
+        assert!(check_value("DE_VA", Accumulation::Period, p("2023"), 180.0, &series, &[]).is_empty());
+        // No previous period, or a previous zero: nothing to compare with.
+        assert!(check_value("DE_VA", Accumulation::Period, p("2025"), 999999.0, &series, &[]).is_empty());
+        let zero: BTreeMap<Period, f64> = [(p("2022"), 0.0)].into_iter().collect();
+        assert!(check_value("DE_VA", Accumulation::Period, p("2023"), 5.0, &zero, &[]).is_empty());
     }
 
     #[test]

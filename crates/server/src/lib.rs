@@ -199,6 +199,7 @@ impl AppState {
         (name = "catalog", description = "目录 / regions, indicators, departments, plans"),
         (name = "data", description = "观测值与目标进度 / observations and target progress"),
         (name = "filing", description = "报表与填报 / forms and filings"),
+        (name = "work", description = "待办、通知、催报与批量审核 / to-do, notices, reminders and bulk review"),
         (name = "tasks", description = "任务台账与项目调度 / task ledger and project scheduling"),
         (name = "system", description = "系统 / users and logs"),
     )

@@ -25,6 +25,8 @@ const PROTECTED_GETS: &[&str] = &[
     "/api/v1/forms",
     "/api/v1/filings",
     "/api/v1/audit",
+    "/api/v1/todo",
+    "/api/v1/notices",
     "/api/v1/ledger/tasks",
     "/api/v1/ledger/projects",
     "/api/v1/bulletin",
@@ -196,6 +198,8 @@ async fn authorization_matrix() {
             ("/api/v1/users", [ok, no, no, no, no, no, no, no]),
             ("/api/v1/logs/logins", [ok, ok, no, no, no, no, no, no]),
             ("/api/v1/logs/operations", [ok, ok, no, no, no, no, no, no]),
+            ("/api/v1/todo", [ok; 8]),
+            ("/api/v1/notices", [ok; 8]),
         ];
         let mut sessions = Vec::new();
         for (u, ..) in USERS {
@@ -311,6 +315,12 @@ async fn authorization_matrix_for_writes() {
             // Everyone may change their own password; a wrong current password is a 422 too.
             (Method::POST, "/api/v1/me/password", Some(json!({})), [bad; 8]),
             (Method::POST, "/api/v1/me/password", Some(json!({"old_password": "wrong", "new_password": "0123456789ab", "confirm_password": "0123456789ab"})), [bad; 8]),
+            // 待办 and review: the dry run is the filer's (as a save); 催报 and bulk review are the
+            // reviewers' within scope (a month's form given a year: refused once authorized).
+            (Method::POST, "/api/v1/filings/JXDE-M/360702/2023-03/check", Some(json!({"values": {"NOPE": 1.0}})), [bad, bad, no, no, no, bad, no, no]),
+            (Method::POST, "/api/v1/filings/JXDE-M/360702/2023/remind", Some(json!({})), [bad, bad, no, bad, no, no, no, no]),
+            (Method::POST, "/api/v1/filings/actions", Some(json!({"action": "bogus", "filings": []})), [bad, bad, no, bad, bad, no, no, no]),
+            (Method::POST, "/api/v1/notices/999999/read", None, [S::NOT_FOUND; 8]),
         ];
         let mut sessions = Vec::new();
         for (u, ..) in USERS {

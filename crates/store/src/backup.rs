@@ -47,6 +47,7 @@ pub const TABLES: &[&str] = &[
     "filing_events",
     "filing_value_changes",
     "filing_comments",
+    "notices",
     "ledger_reports",
     "ledger_report_values",
     "ledger_report_evidence",

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod collect;
 pub mod generated;
 pub mod ledger;
+pub mod notices;
 mod load;
 mod observations;
 mod platform;

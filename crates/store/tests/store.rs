@@ -141,3 +141,45 @@ async fn opening_a_missing_sqlite_file_without_create_is_an_error() {
     let err = Store::open_url("mysql://x", false).await.unwrap_err();
     assert!(err.to_string().contains("mysql://x"));
 }
+
+/// 撤回 and the notice of a return (migration 0007): a county submits, withdraws (back to a
+/// draft, recorded as `withdraw`), submits again; its city returns it and the county has a notice
+/// carrying the city's comment, read once for the unit.
+#[tokio::test]
+async fn a_withdrawn_submission_is_a_draft_and_a_return_notifies_the_filer() {
+    use digecon_collect::{Action, FilingState};
+    use digecon_core::{Actor, Role};
+    use std::collections::BTreeMap;
+    for db in TestDb::both() {
+        let s = loaded(&db).await;
+        let county = Actor { username: "zg".into(), role: Role::County, region_code: Some("360702".into()), department_code: None };
+        let city = Actor { username: "gz".into(), role: Role::City, region_code: Some("360700".into()), department_code: None };
+        let province = Actor { username: "prov".into(), role: Role::ProvinceOffice, region_code: None, department_code: None };
+        let p: Period = "2023".parse().unwrap();
+        let at = chrono::Utc::now();
+        let none = BTreeMap::new();
+        // 2023's window has closed: the provincial office opens it for the county first.
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Reopen, &province, "补报 / late filing", &none, at).await.unwrap();
+        let values: Vec<(String, String, f64)> = [("GDP", 380.0), ("EIM_REV", 50.0), ("ITSW_REV", 20.0), ("DI_VA", 25.0), ("ID_VA", 140.0), ("DE_VA", 165.0), ("DE_VA_GDP_SHARE", 43.42)]
+            .into_iter()
+            .map(|(i, v)| ("360702".to_string(), i.to_string(), v))
+            .collect();
+        s.save_filing_values("JXDE-A-COUNTY", p, &values, &county, "test", at, false).await.unwrap();
+        let f = s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Submit, &county, "", &none, at).await.unwrap();
+        assert_eq!(f.state, FilingState::Submitted);
+        let f = s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Withdraw, &county, "", &none, at).await.unwrap();
+        assert_eq!((f.state, f.submitted_at.as_deref()), (FilingState::Draft, None));
+        let events = s.filing_detail("JXDE-A-COUNTY", "360702", p).await.unwrap().unwrap().events;
+        assert_eq!(events.last().unwrap().action, Action::Withdraw);
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Submit, &county, "", &none, at).await.unwrap();
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Return, &city, "请核对GDP", &none, at).await.unwrap();
+        let notices = s.notices_for(&["360702".to_string()], 50).await.unwrap();
+        let kinds: Vec<(&str, &str)> = notices.iter().map(|n| (n.kind.as_str(), n.message.as_str())).collect();
+        assert_eq!(kinds, [("returned", "请核对GDP"), ("reopened", "补报 / late filing")]);
+        assert!(s.mark_notice_read(notices[0].id, "zg", "2026-01-01T00:00:00.000Z").await.unwrap());
+        assert!(s.mark_notice_read(notices[0].id, "zg2", "2026-01-02T00:00:00.000Z").await.unwrap());
+        let n = s.notice(notices[0].id).await.unwrap().unwrap();
+        assert_eq!((n.read_by.as_deref(), n.read_at.as_deref()), (Some("zg"), Some("2026-01-01T00:00:00.000Z")), "the first reader is kept");
+        assert!(!s.mark_notice_read(999_999, "zg", "x").await.unwrap());
+    }
+}

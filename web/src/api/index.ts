@@ -28,6 +28,10 @@ export type Form = Item<typeof forms>
 export type Filing = Item<typeof filings>
 export type FilingDetail = Answer<typeof filing>
 export type Rates = Answer<typeof rates>
+export type Todo = Answer<typeof todo>
+export type Notice = Item<typeof notices>
+export type CheckResult = Answer<typeof checkValues>
+export type BulkResult = Answer<typeof bulkAct>
 export type TaskColour = Item<typeof taskColours>
 export type ProjectProgress = Item<typeof projectProgress>
 export type User = Item<typeof users>
@@ -128,7 +132,7 @@ export const evaluation = (q: Query<'/api/v1/evaluation'>) => ok(client.GET('/ap
 export const forms = () => ok(client.GET('/api/v1/forms'))
 export const filings = (q: Query<'/api/v1/filings'> = {}) => ok(client.GET('/api/v1/filings', { params: { query: given(q) } }))
 
-type FilingKey = { form: string; filer: string; period: string }
+export type FilingKey = { form: string; filer: string; period: string }
 export const filing = (path: FilingKey) => ok(client.GET('/api/v1/filings/{form}/{filer}/{period}', { params: { path } }))
 
 /** Saves values; `etag` is the version read (412 if someone changed the filing since). */
@@ -139,6 +143,31 @@ export function saveValues(path: FilingKey, values: Record<string, number>, etag
 export function act(path: FilingKey, body: ActionRequest, etag: string) {
   return ok(client.POST('/api/v1/filings/{form}/{filer}/{period}/actions', { params: { path, header: { 'If-Match': etag } }, body }))
 }
+
+/** The rules and outlier flags of typed values, without saving them (422 names the cells). */
+export function checkValues(path: FilingKey, values: Record<string, number>) {
+  return ok(client.POST('/api/v1/filings/{form}/{filer}/{period}/check', { params: { path }, body: { values } }))
+}
+
+/** 待办 of the signed-in user; `todoState` holds the latest answer for the menu badge. */
+export const todo = () => ok(client.GET('/api/v1/todo'))
+export const todoState = ref<Todo | null>(null)
+export async function refreshTodo() {
+  try {
+    todoState.value = await todo()
+  } catch {
+    todoState.value = null
+  }
+  return todoState.value
+}
+export const notices = () => ok(client.GET('/api/v1/notices'))
+export const readNotice = (id: number) => ok(client.POST('/api/v1/notices/{id}/read', { params: { path: { id } } }))
+/** 催报: an in-app notice asking the filer to file (reviewers, within scope). */
+export const remind = (path: FilingKey, message?: string) =>
+  ok(client.POST('/api/v1/filings/{form}/{filer}/{period}/remind', { params: { path }, body: { message: message ?? null } }))
+/** Approves (or returns) several filings, each through the workflow on its own; every outcome comes back. */
+export const bulkAct = (action: 'approve' | 'return', filings: FilingKey[], comment?: string) =>
+  ok(client.POST('/api/v1/filings/actions', { body: { action, filings, comment: comment ?? null } }))
 
 /** Uploads a filled-in template or a data file as it is. */
 export function importFile(filename: string, file: Blob) {

@@ -15,7 +15,7 @@ use crate::error::{AppError, Invalid, Result};
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "openapi", derive(serde::Deserialize, utoipa::ToSchema))]
 pub struct ActionRequest {
-    /// submit | approve | return | reopen
+    /// submit | withdraw | approve | return | reopen
     pub action: String,
     /// Required to return or reopen.
     pub comment: Option<String>,

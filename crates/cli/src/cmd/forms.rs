@@ -312,6 +312,8 @@ pub enum FilingsCmd {
     Set(SetArgs),
     /// 上报 / submit
     Submit(ActionArgs),
+    /// 撤回尚未审核的上报（填报单位）/ withdraw a submission no reviewer has acted on yet (the filer)
+    Withdraw(ActionArgs),
     /// 审核通过 / approve (the city for its counties and municipal departments, then the provincial office)
     Approve(ActionArgs),
     /// 退回（需填写意见）/ return to the filer (with --comment)
@@ -488,6 +490,7 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
             Ok(())
         }
         FilingsCmd::Submit(a) => act(a, Action::Submit).await,
+        FilingsCmd::Withdraw(a) => act(a, Action::Withdraw).await,
         FilingsCmd::Approve(a) => act(a, Action::Approve).await,
         FilingsCmd::Return(a) => act(a, Action::Return).await,
         FilingsCmd::Reopen(a) => act(a, Action::Reopen).await,

@@ -304,6 +304,8 @@ pub struct FilingDetailDto {
     pub can_approve: bool,
     pub can_return: bool,
     pub can_reopen: bool,
+    /// 撤回: the filer may take back a submission nobody has reviewed yet.
+    pub can_withdraw: bool,
     /// The filing's version, also sent as the `ETag` header: send it back in `If-Match` when
     /// saving or acting, to be told (412) if someone changed the filing in between.
     pub etag: String,
@@ -312,8 +314,8 @@ pub struct FilingDetailDto {
 fn detail_dto(cat: Catalogue<'_>, page: FilingPage) -> FilingDetailDto {
     let state = page.state();
     let may = |a: Action| page.may(a);
-    let (can_save, can_submit, can_approve, can_return, can_reopen) =
-        (may(Action::Save), may(Action::Submit), may(Action::Approve), may(Action::Return), may(Action::Reopen));
+    let (can_save, can_submit, can_approve, can_return, can_reopen, can_withdraw) =
+        (may(Action::Save), may(Action::Submit), may(Action::Approve), may(Action::Return), may(Action::Reopen), may(Action::Withdraw));
     let view = page.view;
     FilingDetailDto {
         etag: page.etag,
@@ -342,6 +344,7 @@ fn detail_dto(cat: Catalogue<'_>, page: FilingPage) -> FilingDetailDto {
         can_approve,
         can_return,
         can_reopen,
+        can_withdraw,
     }
 }
 
@@ -503,7 +506,7 @@ pub async fn template(
     Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
 }
 
-/// 上报、审核、退回、重开 / submit, approve, return or reopen a filing
+/// 上报、撤回、审核、退回、重开 / submit, withdraw, approve, return or reopen a filing
 #[utoipa::path(post, path = "/api/v1/filings/{form}/{filer}/{period}/actions", tag = "filing", request_body = ActionRequest,
     params(("form" = String, Path), ("filer" = String, Path), ("period" = String, Path),
            ("If-Match" = Option<String>, Header, description = "填报详情的 ETag / the filing's ETag as read: 412 if it changed since")),

@@ -10,6 +10,7 @@ pub mod observations;
 pub mod progress;
 pub mod reports;
 pub mod system;
+pub mod work;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,6 +51,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(filing::action))
         .routes(routes!(filing::rates))
         .routes(routes!(filing::audit))
+        .routes(routes!(work::todo))
+        .routes(routes!(work::notices))
+        .routes(routes!(work::read_notice))
+        .routes(routes!(work::remind))
+        .routes(routes!(work::bulk_action))
+        .routes(routes!(work::check))
         .routes(routes!(ledger::task_colours))
         .routes(routes!(ledger::project_progress))
         .routes(routes!(ledger::bulletin))

@@ -1,5 +1,5 @@
-//! The collection workflow: saving values, importing a file, submitting, approving, returning
-//! and reopening — each one transaction that checks with `digecon-collect`'s decisions and
+//! The collection workflow: saving values, importing a file, submitting, withdrawing, approving,
+//! returning (with a notice to the filer) and reopening — each one transaction that checks with `digecon-collect`'s decisions and
 //! writes through [`super::sql`].
 
 use super::*;
@@ -165,7 +165,10 @@ impl Store {
                     continue;
                 }
             };
-            if matches!(state, None | Some(FilingState::Draft)) {
+            // The window bounds a first filing; a draft that was submitted once (and withdrawn)
+            // is corrected and submitted again like a returned one.
+            let submitted_once = existing.as_ref().is_some_and(|f| f.first_submitted_at.is_some());
+            if matches!(state, None | Some(FilingState::Draft)) && !submitted_once {
                 if let Some(m) = window_problem(form, period, at) {
                     problems.push(first.with_message(m));
                     continue;
@@ -309,7 +312,8 @@ impl Store {
         };
         if action == Action::Submit {
             let mut blocked = Vec::new();
-            if state == Some(FilingState::Draft) {
+            let submitted_once = existing.as_ref().is_some_and(|f| f.first_submitted_at.is_some());
+            if state == Some(FilingState::Draft) && !submitted_once {
                 if let Some(m) = window_problem(form, period, at) {
                     blocked.push(m);
                 }
@@ -350,6 +354,8 @@ impl Store {
             Action::Submit => (filing.first_submitted_at.clone().or(Some(stamp.clone())), Some(stamp.clone()), None),
             Action::Approve if next == FilingState::Approved => (filing.first_submitted_at.clone(), filing.submitted_at.clone(), Some(stamp.clone())),
             Action::Reopen => (filing.first_submitted_at.clone(), filing.submitted_at.clone(), None),
+            // Withdrawn: no longer submitted (the first submission stays, as after a return).
+            Action::Withdraw => (filing.first_submitted_at.clone(), None, None),
             _ => (filing.first_submitted_at.clone(), filing.submitted_at.clone(), filing.approved_at.clone()),
         };
         tx.touch(ChangeKind::Filing, &format!("{}/{}/{}", form.code, filer.code(), period));
@@ -360,6 +366,16 @@ impl Store {
         }
         if !comment.trim().is_empty() {
             insert_comment(&mut tx, filing.id, &stamp, &actor.username, "", comment).await?;
+        }
+        // A filing sent back to its filer tells the filer, in the same transaction.
+        let notice = match action {
+            Action::Return => Some(crate::notices::NoticeKind::Returned),
+            Action::Reopen => Some(crate::notices::NoticeKind::Reopened),
+            _ => None,
+        };
+        if let Some(kind) = notice {
+            let n = crate::notices::NewNotice { filer: &filer, kind, form_code: &form.code, period, message: comment, created_by: &actor.username, created_at: &stamp };
+            crate::notices::insert_notice_in(&mut tx, &n).await?;
         }
         // Observations follow approval: final when approved, provisional again when reopened.
         let status = match (action, next) {
