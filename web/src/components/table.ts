@@ -1,6 +1,6 @@
 // The columns of DataTable and what it exports: the rows as filtered and sorted on screen, all
 // pages, as CSV (UTF-8 with a BOM, so Excel reads Chinese) or XLSX (numbers stay numbers).
-import { i18n } from '../i18n.js'
+import { addMessages, i18n } from '../i18n.js'
 
 export interface Column<R = any> {
   /** Field name; also the sort key and the name of the cell slot (`cell-<key>`). */
@@ -29,22 +29,18 @@ export interface Column<R = any> {
 }
 
 // The table's own words, added to the app's messages here so that i18n.js stays as it is.
-i18n.global.mergeLocaleMessage('zh', {
+addMessages({
   table: {
-    search: '搜索', total: '共 {n} 条', of: '（全部 {n} 条）', csv: '导出 CSV', xlsx: '导出 Excel', print: '打印',
-    png: '导出 PNG', svg: '导出 SVG', asOf: '数据截至 {p}', updated: '本库数据更新于 {t}', updatedTip: '您可见范围内最近一次数据变更（新增、修改或审定）的时间，北京时间',
-    code: '代码', server: '服务器按查询条件导出', nature: '数据性质', documented: '文件数据', latestPeriod: '最新值期间', reported: '报告期',
-    lagging: '滞后', yes: '是', no: '否', rankPrefix: '第 ', rankSuffix: ' 位', obsStatus: { final: '正式', provisional: '初步' },
-    rankTip: '权重在 ±25% 内随机变化时名次的 90% 区间（第 5 与第 95 百分位数）。百分位数取插值，可能带小数（如 2.95），这里取整为可能的名次：下限向下取整、上限向上取整。原始区间：{raw}',
-  },
-})
-i18n.global.mergeLocaleMessage('en', {
-  table: {
-    search: 'Search', total: '{n} rows', of: ' (of {n})', csv: 'Export CSV', xlsx: 'Export Excel', print: 'Print',
-    png: 'Export PNG', svg: 'Export SVG', asOf: 'Data up to {p}', updated: 'Data last changed {t}', updatedTip: 'The latest change (new, edited or approved value) within your scope, Beijing time',
-    code: 'Code', server: 'by the server, for the query', nature: 'Kind', documented: 'documented', latestPeriod: 'Latest period', reported: 'Reported',
-    lagging: 'Lagging', yes: 'yes', no: 'no', rankPrefix: '', rankSuffix: '', obsStatus: { final: 'final', provisional: 'provisional' },
-    rankTip: '90 % interval of the rank when the weights vary by ±25 % (5th and 95th percentile). Percentiles interpolate and may be fractional (2.95); shown as the whole positions they span: the lower bound rounded down, the upper up. Raw interval: {raw}',
+    search: ['搜索', 'Search'], total: ['共 {n} 条', '{n} rows'], of: ['（全部 {n} 条）', ' (of {n})'],
+    csv: ['导出 CSV', 'Export CSV'], xlsx: ['导出 Excel', 'Export Excel'], print: ['打印', 'Print'],
+    png: ['导出 PNG', 'Export PNG'], svg: ['导出 SVG', 'Export SVG'], asOf: ['数据截至 {p}', 'Data up to {p}'],
+    updated: ['本库数据更新于 {t}', 'Data last changed {t}'],
+    updatedTip: ['您可见范围内最近一次数据变更（新增、修改或审定）的时间，北京时间', 'The latest change (new, edited or approved value) within your scope, Beijing time'],
+    code: ['代码', 'Code'], server: ['服务器按查询条件导出', 'by the server, for the query'], nature: ['数据性质', 'Kind'],
+    documented: ['文件数据', 'documented'], latestPeriod: ['最新值期间', 'Latest period'], reported: ['报告期', 'Reported'],
+    lagging: ['滞后', 'Lagging'], yes: ['是', 'yes'], no: ['否', 'no'], rankPrefix: ['第 ', ''], rankSuffix: [' 位', ''],
+    obsStatus: { final: ['正式', 'final'], provisional: ['初步', 'provisional'], },
+    rankTip: ['权重在 ±25% 内随机变化时名次的 90% 区间（第 5 与第 95 百分位数）。百分位数取插值，可能带小数（如 2.95），这里取整为可能的名次：下限向下取整、上限向上取整。原始区间：{raw}', '90 % interval of the rank when the weights vary by ±25 % (5th and 95th percentile). Percentiles interpolate and may be fractional (2.95); shown as the whole positions they span: the lower bound rounded down, the upper up. Raw interval: {raw}'],
   },
 })
 
