@@ -108,6 +108,9 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, so a list of what an actor may do cannot leave one out.
+    pub const ALL: [Action; 6] = [Action::Save, Action::Submit, Action::Withdraw, Action::Approve, Action::Return, Action::Reopen];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Action::Save => "save",

@@ -133,6 +133,8 @@ test('a county files a month from the Excel template; city and province approve;
   await county.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('草稿'))
   assert.match(await county.textContent('[data-test=filing-message]'), /新增 4/)
   await county.click('[data-test=submit]')
+  // Submitting asks first (the dialog lists what to check).
+  await county.locator('.submit-dialog .el-button--primary').click()
   await county.waitForFunction(() => document.querySelector('[data-test=filing-state]')?.textContent.includes('已上报'))
   // Another county's filing is out of scope.
   assert.equal(await apiStatus(county, `/api/v1/filings/JXDE-M/360703/${period}`), 403)

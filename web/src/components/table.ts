@@ -31,7 +31,7 @@ export interface Column<R = any> {
 // The table's own words, added to the app's messages here so that i18n.js stays as it is.
 addMessages({
   table: {
-    search: ['搜索', 'Search'], total: ['共 {n} 条', '{n} rows'], of: ['（全部 {n} 条）', ' (of {n})'],
+    search: ['搜索', 'Search'], pageSize: ['每页条数', 'Rows per page'], jump: ['跳至页', 'Go to page'], total: ['共 {n} 条', '{n} rows'], of: ['（全部 {n} 条）', ' (of {n})'],
     csv: ['导出 CSV', 'Export CSV'], xlsx: ['导出 Excel', 'Export Excel'], print: ['打印', 'Print'],
     png: ['导出 PNG', 'Export PNG'], svg: ['导出 SVG', 'Export SVG'], asOf: ['数据截至 {p}', 'Data up to {p}'],
     updated: ['本库数据更新于 {t}', 'Data last changed {t}'],

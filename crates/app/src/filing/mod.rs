@@ -168,7 +168,7 @@ pub async fn detail(store: &Store, cat: Catalogue<'_>, actor: &Actor, form_code:
     let view = store.filing_view(&f.code, fl.code(), p).await?;
     let state = view.detail.as_ref().map(|d| d.filing.state);
     // The comment is a placeholder: whether one is given is checked on the action itself.
-    let allowed = [Action::Save, Action::Submit, Action::Approve, Action::Return, Action::Reopen]
+    let allowed = Action::ALL
         .into_iter()
         .filter(|a| transition(*a, state, actor, &fl, cat.tree, "x").is_ok())
         .collect();

@@ -132,7 +132,7 @@ const DICTIONARIES: &[(&str, &str, &str, &[(&str, &str, &str)])] = &[
     ("target_attribute", "指标属性", "target attribute", &[("预期性", "预期性", "expected"), ("约束性", "约束性", "binding")]),
     ("target_status", "目标状态", "target status", &[("achieved", "已实现", "achieved"), ("on_track", "正常推进", "on track"), ("at_risk", "存在风险", "at risk"), ("off_track", "滞后", "off track"), ("no_data", "无数据", "no data")]),
     ("filing_state", "填报状态", "filing state", &[("draft", "草稿", "draft"), ("submitted", "已上报", "submitted"), ("city_approved", "市级已审核", "city approved"), ("approved", "已审定", "approved"), ("returned", "已退回", "returned")]),
-    ("filing_action", "填报操作", "filing action", &[("save", "保存", "save"), ("submit", "上报", "submit"), ("approve", "审核通过", "approve"), ("return", "退回", "return"), ("reopen", "重新打开", "reopen")]),
+    ("filing_action", "填报操作", "filing action", &[("save", "保存", "save"), ("submit", "上报", "submit"), ("withdraw", "撤回", "withdraw"), ("approve", "审核通过", "approve"), ("return", "退回", "return"), ("reopen", "重新打开", "reopen")]),
     ("task_colour", "任务状态色", "task colour", &[("green", "绿：按序时推进", "on schedule"), ("yellow", "黄：曾滞后已追上", "caught up"), ("red", "红：滞后", "late"), ("grey", "灰：未报告", "no report")]),
 ];
 
@@ -171,8 +171,7 @@ mod tests {
         assert_eq!(values("plan_kind"), digecon_core::PlanKind::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         assert_eq!(values("filing_state"), digecon_collect::filing::FilingState::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         use digecon_collect::filing::Action;
-        let actions = [Action::Save, Action::Submit, Action::Approve, Action::Return, Action::Reopen];
-        assert_eq!(values("filing_action"), actions.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+        assert_eq!(values("filing_action"), Action::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
         assert_eq!(values("task_colour"), digecon_ledger::progress::Colour::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>());
     }
 }

@@ -314,7 +314,7 @@ pub(super) async fn insert_comment(tx: &mut WriteTx, filing_id: i64, at: &str, a
 }
 
 pub(super) fn parse_action(s: &str) -> Result<Action> {
-    [Action::Save, Action::Submit, Action::Approve, Action::Return, Action::Reopen, Action::Withdraw]
+    Action::ALL
         .into_iter()
         .find(|a| a.as_str() == s)
         .ok_or_else(|| StoreError::Corrupt(format!("filing_events.action `{s}`")))
