@@ -468,3 +468,59 @@ fn warnings_need_an_explanation_and_outliers_only_inform() {
         assert!(!r.ok && r.err.contains("required indicator DE_KEY_PROJECTS_INV_YTD has no value"), "{l}: {}", r.err);
     }
 }
+
+/// A city's day from the command line: 待办 lists the counties' submissions, one bulk approval
+/// clears them (each its own step, reported one by one), a county that has not filed is reminded
+/// (催报) and sees the notice and its overdue filing in its own 待办; a filing that is not awaiting
+/// review is reported as not done and the command fails.
+#[test]
+fn todo_bulk_review_and_reminders_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for db in TestDb::both() {
+        let l = db.label;
+        let now = "2023-04-05T02:00:00Z";
+        ok(digecon(d, &db, now, &["init"]), "init");
+        for county in ["360702", "360703", "360704"] {
+            let actor = ["--actor-name", county, "--actor-role", "county", "--actor-region", county];
+            let mut a = vec!["filings", "set", "--form", "JXDE-M", "--filer", county, "--period", "2023-03", "EIM_REV_YTD=10", "SW_REV_YTD=1", "BS_5G_OPEN_M=100", "DE_KEY_PROJECTS_INV_YTD=2"];
+            a.extend_from_slice(&actor);
+            ok(digecon(d, &db, now, &a), "set");
+            let mut a = vec!["filings", "submit", "--form", "JXDE-M", "--filer", county, "--period", "2023-03"];
+            a.extend_from_slice(&actor);
+            ok(digecon(d, &db, now, &a), "submit");
+        }
+        let todo = ok(digecon(d, &db, now, &with(&["filings", "todo", "--format", "csv"], CITY)), "city todo");
+        let review: Vec<&str> = todo.lines().filter(|x| x.starts_with("review,JXDE-M,")).collect();
+        assert_eq!(review.len(), 3, "{l}: {todo}");
+        assert!(review.iter().all(|x| x.contains(",2023-03,submitted,2023-04-10,")), "{l}: {todo}");
+
+        let out = ok(digecon(d, &db, now, &with(&["filings", "bulk", "--action", "approve", "--form", "JXDE-M", "--period", "2023-03"], CITY)), "bulk approve");
+        assert_eq!(out.lines().filter(|x| x.ends_with("city_approved (市级已审核)")).count(), 3, "{l}: {out}");
+        assert!(out.contains("完成 3 项，未执行 0 项"), "{l}: {out}");
+        let todo = ok(digecon(d, &db, now, &with(&["filings", "todo", "--format", "csv"], CITY)), "city todo after");
+        assert!(!todo.contains("review,JXDE-M"), "{l}: {todo}");
+        // The province now has them to review; one it names that is not waiting is reported.
+        let r = digecon(d, &db, now, &with(&["filings", "bulk", "--action", "approve", "--form", "JXDE-M", "--period", "2023-03", "--filer", "360702", "--filer", "360722"], PROVINCE));
+        assert!(!r.ok, "{l}: a filing not done fails the command");
+        assert!(r.out.contains("360702 2023-03: approved"), "{l}: {}", r.out);
+        assert!(r.out.contains("未执行 not done JXDE-M 360722 2023-03"), "{l}: {}", r.out);
+        // A return needs a comment: refused for each filing, nothing changed.
+        let r = digecon(d, &db, now, &with(&["filings", "bulk", "--action", "return", "--form", "JXDE-M", "--period", "2023-03", "--filer", "360703"], PROVINCE));
+        assert!(!r.ok && r.out.contains("未执行"), "{l}: {}", r.out);
+
+        // 催报 for 信丰县 (360722), which has not filed; a county cannot send one.
+        let out = ok(digecon(d, &db, now, &with(&["filings", "remind", "--form", "JXDE-M", "--filer", "360722", "--period", "2023-03"], CITY)), "remind");
+        assert!(out.contains("催报已发送 / reminder sent: JXDE-M 360722 2023-03"), "{l}: {out}");
+        assert!(out.contains("截止 2023-04-10"), "{l}: {out}");
+        let r = digecon(d, &db, now, &with(&["filings", "remind", "--form", "JXDE-M", "--filer", "360722", "--period", "2023-03"], COUNTY));
+        assert!(!r.ok && r.err.contains("reviewers"), "{l}: {}", r.err);
+        let r = digecon(d, &db, now, &with(&["filings", "remind", "--form", "JXDE-M", "--filer", "360702", "--period", "2023-03"], CITY));
+        assert!(!r.ok && r.err.contains("已上报"), "{l}: a unit that filed is not reminded: {}", r.err);
+        let xinfeng = ["--actor-name", "xinfeng", "--actor-role", "county", "--actor-region", "360722"];
+        let todo = ok(digecon(d, &db, "2023-04-12T02:00:00Z", &with(&["filings", "todo"], &xinfeng)), "county todo");
+        // Overdue: March and February of the monthly form, 2022 and 2021 of the annual one.
+        assert!(todo.contains("已逾期 overdue 4 · 未读通知 unread notices 1"), "{l}: {todo}");
+        assert!(todo.lines().any(|x| x.contains("overdue") && x.contains("JXDE-M") && x.contains("2023-03") && x.contains("2023-04-10")), "{l}: {todo}");
+    }
+}

@@ -183,3 +183,96 @@ async fn a_withdrawn_submission_is_a_draft_and_a_return_notifies_the_filer() {
         assert!(!s.mark_notice_read(999_999, "zg", "x").await.unwrap());
     }
 }
+
+/// Upgrading a database that already holds filings to migration 0007 (notices; `withdraw` allowed
+/// in filing_events — on SQLite by rebuilding the table under the value changes' foreign keys):
+/// the history written before is kept entry for entry, the foreign keys still hold, and the new
+/// steps work on the old filings. The older database is made by taking 0007 back out of one
+/// filled by the real code paths (saves, submissions, a return, corrections, an approval).
+#[tokio::test]
+async fn migration_0007_upgrades_a_database_holding_filings() {
+    use digecon_collect::{Action, FilingState};
+    use digecon_core::{Actor, Role};
+    use digecon_store::collect::AuditFilter;
+    use sqlx::Connection;
+    use std::collections::BTreeMap;
+    for db in TestDb::both() {
+        let l = db.label;
+        let s = loaded(&db).await;
+        let county = |code: &str| Actor { username: format!("c{code}"), role: Role::County, region_code: Some(code.into()), department_code: None };
+        let city = Actor { username: "gz".into(), role: Role::City, region_code: Some("360700".into()), department_code: None };
+        let province = Actor { username: "prov".into(), role: Role::ProvinceOffice, region_code: None, department_code: None };
+        let p: Period = "2023".parse().unwrap();
+        let at = chrono::Utc::now();
+        let none = BTreeMap::new();
+        for (code, gdp) in [("360702", 380.0_f64), ("360703", 210.0)] {
+            s.filing_action("JXDE-A-COUNTY", code, p, Action::Reopen, &province, "补报", &none, at).await.unwrap();
+            let values: Vec<(String, String, f64)> = [("GDP", gdp), ("EIM_REV", 50.0), ("ITSW_REV", 20.0), ("DI_VA", 25.0), ("ID_VA", 140.0), ("DE_VA", 165.0), ("DE_VA_GDP_SHARE", (165.0 / gdp * 10000.0).round() / 100.0)]
+                .into_iter()
+                .map(|(i, v)| (code.to_string(), i.to_string(), v))
+                .collect();
+            s.save_filing_values("JXDE-A-COUNTY", p, &values, &county(code), "first", at, false).await.unwrap();
+            s.filing_action("JXDE-A-COUNTY", code, p, Action::Submit, &county(code), "", &none, at).await.unwrap();
+        }
+        // One is returned, corrected (a value change) and submitted again; the other approved by the city.
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Return, &city, "请核对GDP", &none, at).await.unwrap();
+        let fix = vec![("360702".to_string(), "GDP".to_string(), 385.5), ("360702".to_string(), "DE_VA_GDP_SHARE".to_string(), 42.8)];
+        s.save_filing_values("JXDE-A-COUNTY", p, &fix, &county("360702"), "核对后更正", at, false).await.unwrap();
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Submit, &county("360702"), "", &none, at).await.unwrap();
+        s.filing_action("JXDE-A-COUNTY", "360703", p, Action::Approve, &city, "", &none, at).await.unwrap();
+        let before = s.audit(&AuditFilter::default()).await.unwrap();
+        assert!(before.len() >= 14, "{l}: {} audit entries", before.len());
+        s.close().await;
+
+        // Take 0007 back out: what an older digecon left behind.
+        let downgrade: &[&'static str] = if l == "sqlite" {
+            &[
+                "DROP TABLE notices",
+                "PRAGMA defer_foreign_keys = ON",
+                "CREATE TABLE fe_old AS SELECT * FROM filing_events",
+                "DROP TABLE filing_events",
+                "CREATE TABLE filing_events (id INTEGER PRIMARY KEY, filing_id BIGINT NOT NULL REFERENCES filings (id), at TEXT NOT NULL, actor TEXT NOT NULL, actor_role TEXT NOT NULL, \
+                 action TEXT NOT NULL CHECK (action IN ('save', 'submit', 'approve', 'return', 'reopen')), from_state TEXT, to_state TEXT NOT NULL, comment TEXT NOT NULL)",
+                "INSERT INTO filing_events SELECT * FROM fe_old",
+                "DROP TABLE fe_old",
+                "CREATE INDEX filing_events_by_filing ON filing_events (filing_id)",
+                "DELETE FROM _sqlx_migrations WHERE version = 7",
+            ]
+        } else {
+            &[
+                "DROP TABLE notices",
+                "ALTER TABLE filing_events DROP CONSTRAINT filing_events_action_check",
+                "ALTER TABLE filing_events ADD CONSTRAINT filing_events_action_check CHECK (action IN ('save', 'submit', 'approve', 'return', 'reopen'))",
+                "DELETE FROM _sqlx_migrations WHERE version = 7",
+            ]
+        };
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap_or_else(|e| panic!("{l}: {e}"));
+        let mut tx = conn.begin().await.unwrap();
+        for sql in downgrade {
+            sqlx::query(*sql).execute(&mut *tx).await.unwrap_or_else(|e| panic!("{l}: {sql}: {e}"));
+        }
+        tx.commit().await.unwrap();
+        let refused = sqlx::query("UPDATE filing_events SET action = 'withdraw' WHERE id = (SELECT MIN(id) FROM filing_events)").execute(&mut conn).await;
+        assert!(refused.is_err(), "{l}: the older schema refuses `withdraw`");
+        conn.close().await.unwrap();
+
+        // Opening migrates; nothing written before is lost or changed.
+        let s = db.open().await;
+        let after = s.audit(&AuditFilter::default()).await.unwrap();
+        assert_eq!(after, before, "{l}: the audit trail survives the upgrade");
+        if l == "sqlite" {
+            let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+            let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut conn).await.unwrap();
+            assert!(broken.is_empty(), "sqlite: {} foreign-key violations after the rebuild", broken.len());
+            conn.close().await.unwrap();
+        }
+        // The new steps on the old filings: the resubmitted one withdrawn, then returned with a notice.
+        let f = s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Withdraw, &county("360702"), "", &none, at).await.unwrap();
+        assert_eq!(f.state, FilingState::Draft, "{l}");
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Submit, &county("360702"), "", &none, at).await.unwrap();
+        s.filing_action("JXDE-A-COUNTY", "360702", p, Action::Return, &city, "再核对", &none, at).await.unwrap();
+        let notices = s.notices_for(&["360702".to_string()], 10).await.unwrap();
+        assert_eq!(notices.first().map(|n| n.message.as_str()), Some("再核对"), "{l}");
+        s.close().await;
+    }
+}

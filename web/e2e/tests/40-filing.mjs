@@ -118,7 +118,7 @@ test('filing guides: cell errors before sending, server rules on the cell, outli
   for (const p of [province, county, city]) await p.context().close()
 })
 
-test('bulk approval: the city selects two submissions, confirms, and both are approved through the workflow', async (demo) => {
+test('bulk approval: the city selects two submissions, confirms, and both are approved through the workflow; the province approves them from 待办', async (demo) => {
   const province = await signIn(demo, 'province')
   const values = { GDP: 300, EIM_REV: 10, ITSW_REV: 5, DI_VA: 20, ID_VA: 100, DE_VA: 120, DE_VA_GDP_SHARE: 40 }
   for (const filer of ['360703', '360704']) {
@@ -148,6 +148,19 @@ test('bulk approval: the city selects two submissions, confirms, and both are ap
     assert.equal(f.state, 'city_approved')
   }
   await city.screenshot({ path: join(artifacts, 'filing-bulk-done.png'), fullPage: true })
+  // The province finishes them from 待办: the same confirmation (each filing a list item), the same summary.
+  await province.click('[data-test=menu-todo]')
+  for (const name of ['南康区', '赣县区']) await province.locator(`[data-test=todo-review] tr:has-text("${name}"):has-text("${FORM}") .el-checkbox`).click()
+  await province.click('[data-test=todo-bulk-approve]')
+  await province.locator('.bulk-dialog .el-button--primary').waitFor({ state: 'visible' })
+  assert.equal(await province.locator('.bulk-dialog li').count(), 2)
+  assert.match(await textOf(province, '.bulk-dialog'), new RegExp(`${FORM} · 南康区 · 2023`))
+  await confirmDialog(province, 'bulk-dialog')
+  await waitText(province, '[data-test=todo-message]', /审核通过 2 份，失败 0 份/)
+  for (const filer of ['360703', '360704']) {
+    const [, f] = await call(province, `/api/v1/filings/${FORM}/${filer}/2023`, 'GET')
+    assert.equal(f.state, 'approved')
+  }
   for (const p of [province, city]) await p.context().close()
 })
 

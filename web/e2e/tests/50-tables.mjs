@@ -73,10 +73,12 @@ test('指标查询: 20 rows a page of the real total, numeric sort, filter, sear
   await page.waitForSelector('[data-test=data-updated]')
   assert.match(await page.textContent('[data-test=data-updated]'), /更新于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
 
-  // Sorting the value column: the largest first, grouped, with the indicator's two decimals.
+  // Sorting the value column: the largest first, grouped; the documented 11874 as printed, the
+  // synthetic values with the indicator's two decimals.
   await page.click('[data-test=explorer-table] th:has-text("数值") .cell')
   const max = Math.max(...all.map((o) => o.value))
-  await page.waitForFunction((s) => document.querySelector('[data-test=explorer-table] .el-table__body tr td:nth-child(4)')?.textContent.trim() === s, grouped(max, 2))
+  assert.equal(max, 11874)
+  await page.waitForFunction((s) => document.querySelector('[data-test=explorer-table] .el-table__body tr td:nth-child(4)')?.textContent.trim() === s, grouped(max, 0))
   assert.match(await page.textContent('[data-test=explorer-table] .el-table__body'), /\d,\d{3}\.\d{2}/)
   await page.screenshot({ path: join(artifacts, 'tables-explorer-1440.png'), fullPage: true })
 
@@ -166,6 +168,9 @@ test('目标进度: compact rows, values grouped in the indicator\'s decimals, a
   const fractions = values.flatMap((v) => [...v.matchAll(/\d\.(\d+)/g)].map((m) => m[1].length))
   assert.ok(fractions.length > 50 && Math.max(...fractions) <= maxDecimals, `decimals seen: ${Math.max(...fractions)}`)
   assert.match(body, /\d{1,3}(,\d{3})+(\.\d+)?/)
+  // A published figure keeps its printed precision: 001's base 8354 is not 8,354.00.
+  assert.ok(values.some((v) => v.trim() === '8,354'), 'the base 8354 shown as printed')
+  assert.ok(!values.some((v) => v.includes('8,354.00')))
   // Compact: one line a row (long texts end in an ellipsis with a tooltip).
   const heights = await page.locator('[data-test=progress-table] .el-table__body tr').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height))
   assert.ok(Math.max(...heights) < 50, `row heights up to ${Math.max(...heights)} px`)
@@ -174,6 +179,8 @@ test('目标进度: compact rows, values grouped in the indicator\'s decimals, a
   await page.waitForFunction((n) => document.querySelector('[data-test=table-count]')?.textContent.startsWith(`共 ${n} 条`), onTrack)
   assert.equal(await page.locator('[data-test=progress-table] .el-table__body [data-status]').count(), onTrack)
   assert.equal(await page.locator('[data-test=progress-table] .el-table__body [data-status=on_track]').count(), onTrack)
+  // The filter's dropdown fades out after the pick: shoot once every popper is gone.
+  await page.waitForFunction(() => [...document.querySelectorAll('.el-select__popper')].every((p) => getComputedStyle(p).display === 'none'))
   await page.screenshot({ path: join(artifacts, 'tables-targets-1440.png'), fullPage: true })
   await page.context().close()
 })
@@ -216,6 +223,15 @@ test('任务与项目 and 综合评价: paged ledger, rank intervals as whole po
   assert.equal(readFileSync(await dpng.path()).subarray(0, 4).toString('hex'), '89504e47', dpng.suggestedFilename())
   const [dsvg] = await Promise.all([page.waitForEvent('download'), page.mouse.click(...svgAt)])
   assert.match(readFileSync(await dsvg.path(), 'utf8').slice(0, 300), /<svg/)
+  // The map: PNG and SVG buttons above it; the SVG holds the region outlines and their names.
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=region-map]')?.dataset.painted) > 0)
+  const mpng = await download(page, '[data-test=map-png]')
+  assert.equal(mpng.bytes.subarray(0, 4).toString('hex'), '89504e47')
+  assert.match(mpng.name, /^map-[A-Z0-9_]+-360000\.png$/)
+  const msvg = (await download(page, '[data-test=map-svg]')).bytes.toString('utf8')
+  assert.match(msvg.slice(0, 300), /<svg/)
+  assert.ok((msvg.match(/<path/g) ?? []).length >= 11, 'the eleven cities are drawn')
+  assert.ok(msvg.includes('南昌') || msvg.includes('南昌市'), 'city names in the SVG')
   await page.screenshot({ path: join(artifacts, 'tables-dashboard-1440.png'), fullPage: true })
   // Print of the dashboard: no sidebar either.
   await page.emulateMedia({ media: 'print' })

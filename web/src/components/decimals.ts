@@ -28,3 +28,15 @@ export function decimalsFor(code: string | null | undefined, value?: number | nu
   for (let d = 0; d < DEFAULT_DECIMALS; d++) if (Math.abs(value * 10 ** d - Math.round(value * 10 ** d)) < 1e-9) return d
   return DEFAULT_DECIMALS
 }
+
+/// Decimals for a figure as published: a value printed `8354` is not shown as `8,354.00` even
+/// where its form files two decimals. The printed text decides when it is a plain number
+/// (`2015.10` keeps its zero); otherwise the value's own decimals, at most the indicator's.
+export function printedDecimals(code: string | null | undefined, value: number | null | undefined, printed?: string | null): number {
+  const m = printed?.trim().match(/^-?\d+(?:\.(\d+))?$/)
+  if (m) return m[1]?.length ?? 0
+  const most = decimalsFor(code, value)
+  if (value == null || !Number.isFinite(value)) return most
+  for (let d = 0; d < most; d++) if (Math.abs(value * 10 ** d - Math.round(value * 10 ** d)) < 1e-9) return d
+  return most
+}

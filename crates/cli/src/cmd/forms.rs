@@ -322,6 +322,64 @@ pub enum FilingsCmd {
     Reopen(ActionArgs),
     /// 报送率与及时率，以及未报单位 / filing rate and timeliness, and who has not filed
     Rates(RatesArgs),
+    /// 待办：待审核、被退回、已逾期的填报和未读通知 / to-do: filings to review, own returned and overdue filings, unread notices
+    Todo(TodoArgs),
+    /// 催报：向未报单位发送站内通知（省级办公室、设区市）/ remind a unit that has not filed (an in-app notice, recorded)
+    Remind(RemindArgs),
+    /// 批量审核：逐份通过或退回，各自独立生效 / bulk review: approve or return several filings, each on its own
+    Bulk(BulkArgs),
+}
+
+#[derive(Args)]
+pub struct TodoArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// 统计日期（北京时间，默认今天）/ date for "overdue" (China Standard Time; default today)
+    #[arg(long)]
+    as_of: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    #[command(flatten)]
+    actor: ActorArgs,
+}
+
+#[derive(Args)]
+pub struct RemindArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    key: FilingKey,
+    /// 通知内容（默认：请尽快填报…）/ the notice's text (default: please file … by the due date)
+    #[arg(long, default_value = "")]
+    message: String,
+    #[command(flatten)]
+    actor: ActorArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BulkAction {
+    Approve,
+    Return,
+}
+
+#[derive(Args)]
+pub struct BulkArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// approve（通过）或 return（退回，需 --comment）/ approve, or return (with --comment)
+    #[arg(long, value_enum)]
+    action: BulkAction,
+    #[arg(long)]
+    form: String,
+    #[arg(long)]
+    period: Period,
+    /// 填报单位（可重复；缺省为该报表该期间全部待本人审核的填报）/ filers (repeatable; default: every filing of the form and period awaiting this actor's review)
+    #[arg(long = "filer", value_name = "CODE")]
+    filers: Vec<String>,
+    #[arg(long, default_value = "")]
+    comment: String,
+    #[command(flatten)]
+    actor: ActorArgs,
 }
 
 #[derive(Args)]
@@ -494,6 +552,17 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
         FilingsCmd::Approve(a) => act(a, Action::Approve).await,
         FilingsCmd::Return(a) => act(a, Action::Return).await,
         FilingsCmd::Reopen(a) => act(a, Action::Reopen).await,
+        FilingsCmd::Todo(a) => todo(a).await,
+        FilingsCmd::Remind(a) => {
+            let store = a.db.open(false).await?;
+            let actor = a.actor.resolve(&store).await?;
+            let tree = digecon_core::RegionTree::new(&store.regions().await?);
+            let k = &a.key;
+            let n = digecon_app::work::remind(&store, &tree, &actor, &k.form, &k.filer, k.period, &a.message, now()?).await.map_err(app_err)?;
+            println!("催报已发送 / reminder sent: {} {} {} (#{}): {}", n.form_code, n.filer_code, n.period, n.id, n.message);
+            Ok(())
+        }
+        FilingsCmd::Bulk(a) => bulk(a).await,
         FilingsCmd::Rates(a) => {
             let store = a.db.open(false).await?;
             let regions = store.regions().await?;
@@ -554,6 +623,85 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn todo(a: TodoArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let actor = a.actor.resolve(&store).await?;
+    let tree = digecon_core::RegionTree::new(&store.regions().await?);
+    let today = match a.as_of {
+        Some(d) => d,
+        None => local_date(now()?),
+    };
+    let t = digecon_app::work::todo(&store, &tree, &actor, today).await.map_err(app_err)?;
+    if a.format == Format::Table {
+        use digecon_app::work::TodoKind::*;
+        println!(
+            "待审核 to review {} · 被退回 returned {} · 已逾期 overdue {} · 未读通知 unread notices {}",
+            t.count(Review),
+            t.count(Returned),
+            t.count(Overdue),
+            t.unread_notices
+        );
+    }
+    let rows: Vec<Vec<String>> = t
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                i.kind.as_str().to_string(),
+                i.form_code.clone(),
+                i.filer.code().to_string(),
+                i.period.to_string(),
+                i.state.map_or("none".to_string(), |s| s.to_string()),
+                i.due.to_string(),
+                i.since.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    emit(a.format, &["kind", "form", "filer", "period", "state", "due", "since"], &rows)
+}
+
+async fn bulk(a: BulkArgs) -> anyhow::Result<()> {
+    let store = a.db.open(false).await?;
+    let actor = a.actor.resolve(&store).await?;
+    let action = match a.action {
+        BulkAction::Approve => Action::Approve,
+        BulkAction::Return => Action::Return,
+    };
+    let filers = if a.filers.is_empty() {
+        // Every filing of this form and period waiting for this actor's review, as 待办 lists them.
+        let tree = digecon_core::RegionTree::new(&store.regions().await?);
+        let t = digecon_app::work::todo(&store, &tree, &actor, local_date(now()?)).await.map_err(app_err)?;
+        t.items
+            .iter()
+            .filter(|i| i.kind == digecon_app::work::TodoKind::Review && i.form_code == a.form && i.period == a.period)
+            .map(|i| i.filer.code().to_string())
+            .collect()
+    } else {
+        a.filers.clone()
+    };
+    if filers.is_empty() {
+        bail!("没有待你审核的 {} {} / no filing of {} {} awaits your review", a.form, a.period, a.form, a.period);
+    }
+    let keys: Vec<digecon_app::work::FilingKey> =
+        filers.iter().map(|f| digecon_app::work::FilingKey { form: a.form.clone(), filer: f.clone(), period: a.period.to_string() }).collect();
+    let outcomes = digecon_app::work::bulk_action(&store, &actor, &keys, action, &a.comment, now()?).await.map_err(app_err)?;
+    let mut failed = 0;
+    for o in &outcomes {
+        match &o.result {
+            Ok(state) => println!("{} {} {} {}: {} ({})", action.as_zh(), o.key.form, o.key.filer, o.key.period, state, state.as_zh()),
+            Err(e) => {
+                failed += 1;
+                println!("未执行 not done {} {} {}: {e}", o.key.form, o.key.filer, o.key.period);
+            }
+        }
+    }
+    println!("完成 {} 项，未执行 {} 项 / {} done, {} not done", outcomes.len() - failed, failed, outcomes.len() - failed, failed);
+    if failed > 0 {
+        bail!("{failed} 份未执行 / {failed} filings not done");
+    }
+    Ok(())
 }
 
 async fn act(a: ActionArgs, action: Action) -> anyhow::Result<()> {
