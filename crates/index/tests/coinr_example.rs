@@ -1,11 +1,12 @@
 //! COINr's example pipeline on the ASEM data, all steps, with the arithmetic mean and with
 //! Copeland (fixtures: tests/fixtures/example_pipeline/README.md).
 //!
-//! The last three tests compare every indicator and aggregate column of digecon's `Aggregated`
+//! The last four tests compare every indicator and aggregate column of digecon's `Aggregated`
 //! dataset with COINr's output to 1e-9 (relative): `expected_example/`,
-//! `expected_example_copeland/` and `expected_v4_minmax_copeland/aggregated.csv`, produced with
-//! R 4.2.2 from COINr's own functions (how: the fixture README). All 60 columns of all three are
-//! equal. The other tests check the facts behind that agreement (15 indicators winsorised, none
+//! `expected_example_copeland/`, `expected_v4_minmax_copeland/` and `expected_example_winmax1/`
+//! `aggregated.csv` (the last with winmax = 1, so that 11 columns take the log fallback), produced
+//! with R 4.2.2 from COINr's own functions (how: the fixture README). All 60 columns of all four
+//! are equal. The other tests check the facts behind that agreement (15 indicators winsorised, none
 //! log-transformed; the indicator of issue 15 winsorised at 4 points; Copeland equal to a plain
 //! transcription of COINr's outranking matrix), so a regression points at its step.
 
@@ -45,16 +46,33 @@ fn treat_winsorises_15_indicators_and_logs_none() {
     let c = coin(EXAMPLE);
     let rep = treat_report(&c);
     assert!(rep.logged().is_empty(), "{:?}", rep.logged());
-    // Which 15: digecon's run (a regression guard; COINr's list is not in the reference).
+    // Which 15, and winsorise()'s final count `nwin` for each: COINr's run (make_expected_sourced.R).
     assert_eq!(
         rep.winsorised(),
         ["Flights", "Bord", "Gas", "Services", "FDI", "ForPort", "CostImpEx", "Tariff", "StMob", "CultServ", "Forest", "Poverty", "NGOs", "FemLab", "PubDebt"]
     );
-    for col in &rep.columns {
-        if let TreatStatus::Winsorised { points } = col.status {
-            assert!(col.budget_used <= 5 && points >= 1, "{col:?}");
-        }
+    let coinr_nwin = [
+        ("Services", 4), ("FDI", 2), ("ForPort", 3), ("Forest", 2), ("CostImpEx", 1), ("Tariff", 3), ("StMob", 2), ("CultServ", 3),
+        ("Flights", 1), ("Bord", 3), ("Gas", 3), ("Poverty", 3), ("NGOs", 3), ("FemLab", 1), ("PubDebt", 1),
+    ];
+    for (code, nwin) in coinr_nwin {
+        let col = rep.columns.iter().find(|c| c.code == code).unwrap();
+        assert!(matches!(col.status, TreatStatus::Winsorised { points } if points >= 1), "{col:?}");
+        assert_eq!(col.budget_used, nwin, "{code}");
     }
+}
+
+#[test]
+fn treat_with_winmax_1_logs_11_indicators_as_coinr_does() {
+    // COINr with winmax = 1 (make_expected_sourced.R): 4 indicators pass after one winsorised point,
+    // 11 fall back to log_CT of the original column.
+    let c = coin(&EXAMPLE.replace("winmax = 5", "winmax = 1"));
+    let rep = treat_report(&c);
+    assert_eq!(rep.winsorised(), ["Flights", "CostImpEx", "FemLab", "PubDebt"]);
+    assert_eq!(
+        rep.logged(),
+        ["Bord", "Gas", "Services", "FDI", "ForPort", "Tariff", "StMob", "CultServ", "Forest", "Poverty", "NGOs"]
+    );
 }
 
 #[test]
@@ -207,4 +225,9 @@ fn example_pipeline_copeland_equals_coinr_to_1e9() {
 #[test]
 fn minmax_copeland_equals_coinr_to_1e9() {
     assert_eq!(compare_with_coinr(&V1.replace("method = \"amean\"", "method = \"copeland\""), "expected_v4_minmax_copeland"), 60);
+}
+
+#[test]
+fn example_pipeline_with_winmax_1_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(&EXAMPLE.replace("winmax = 5", "winmax = 1"), "expected_example_winmax1"), 60);
 }
