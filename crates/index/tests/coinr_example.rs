@@ -1,12 +1,14 @@
 //! COINr's example pipeline on the ASEM data, all steps, with the arithmetic mean and with
 //! Copeland (fixtures: tests/fixtures/example_pipeline/README.md).
 //!
-//! COINr's numbers for these pipelines are not in the project's reference folder, so what is
-//! proven here is (a) the facts known about COINr's run (15 indicators winsorised, none
-//! log-transformed; the indicator of issue 15 winsorised at 4 points), (b) the treatment of that
-//! indicator by COINr's rule, recomputed here from the imputed data, and (c) Copeland equal to a
-//! plain transcription of COINr's outranking matrix on these data. The comparison with COINr's own
-//! output is the ignored test at the end, waiting for the expected files.
+//! The last four tests compare every indicator and aggregate column of digecon's `Aggregated`
+//! dataset with COINr's output to 1e-9 (relative): `expected_example/`,
+//! `expected_example_copeland/`, `expected_v4_minmax_copeland/` and `expected_example_winmax1/`
+//! `aggregated.csv` (the last with winmax = 1, so that 11 columns take the log fallback), produced
+//! with R 4.2.2 from COINr's own functions (how: the fixture README). All 60 columns of all four
+//! are equal. The other tests check the facts behind that agreement (15 indicators winsorised, none
+//! log-transformed; the indicator of issue 15 winsorised at 4 points; Copeland equal to a plain
+//! transcription of COINr's outranking matrix), so a regression points at its step.
 
 use digecon_index::treat::TreatStatus;
 use digecon_index::{read_idata, read_imeta, Coin, Framework, Pipeline, StepReport};
@@ -44,16 +46,33 @@ fn treat_winsorises_15_indicators_and_logs_none() {
     let c = coin(EXAMPLE);
     let rep = treat_report(&c);
     assert!(rep.logged().is_empty(), "{:?}", rep.logged());
-    // Which 15: digecon's run (a regression guard; COINr's list is not in the reference).
+    // Which 15, and winsorise()'s final count `nwin` for each: COINr's run (make_expected_sourced.R).
     assert_eq!(
         rep.winsorised(),
         ["Flights", "Bord", "Gas", "Services", "FDI", "ForPort", "CostImpEx", "Tariff", "StMob", "CultServ", "Forest", "Poverty", "NGOs", "FemLab", "PubDebt"]
     );
-    for col in &rep.columns {
-        if let TreatStatus::Winsorised { points } = col.status {
-            assert!(col.budget_used <= 5 && points >= 1, "{col:?}");
-        }
+    let coinr_nwin = [
+        ("Services", 4), ("FDI", 2), ("ForPort", 3), ("Forest", 2), ("CostImpEx", 1), ("Tariff", 3), ("StMob", 2), ("CultServ", 3),
+        ("Flights", 1), ("Bord", 3), ("Gas", 3), ("Poverty", 3), ("NGOs", 3), ("FemLab", 1), ("PubDebt", 1),
+    ];
+    for (code, nwin) in coinr_nwin {
+        let col = rep.columns.iter().find(|c| c.code == code).unwrap();
+        assert!(matches!(col.status, TreatStatus::Winsorised { points } if points >= 1), "{col:?}");
+        assert_eq!(col.budget_used, nwin, "{code}");
     }
+}
+
+#[test]
+fn treat_with_winmax_1_logs_11_indicators_as_coinr_does() {
+    // COINr with winmax = 1 (make_expected_sourced.R): 4 indicators pass after one winsorised point,
+    // 11 fall back to log_CT of the original column.
+    let c = coin(&EXAMPLE.replace("winmax = 5", "winmax = 1"));
+    let rep = treat_report(&c);
+    assert_eq!(rep.winsorised(), ["Flights", "CostImpEx", "FemLab", "PubDebt"]);
+    assert_eq!(
+        rep.logged(),
+        ["Bord", "Gas", "Services", "FDI", "ForPort", "Tariff", "StMob", "CultServ", "Forest", "Poverty", "NGOs"]
+    );
 }
 
 #[test]
@@ -149,7 +168,7 @@ fn copeland_with_missing_values_equals_coinr_outranking_matrix() {
     assert_eq!(copeland_equals_transcription(&c), 60);
 }
 
-/// COINr's `aggregated.csv` for a pipeline, once someone has produced it (see the README).
+/// Compares digecon's `Aggregated` with COINr's `aggregated.csv` for a pipeline (fixture README).
 fn compare_with_coinr(toml: &str, dir: &str) -> usize {
     // (the files go beside PIPELINE.toml in tests/fixtures/example_pipeline/)
     let path = format!("{}/tests/fixtures/example_pipeline/{dir}/aggregated.csv", env!("CARGO_MANIFEST_DIR"));
@@ -168,12 +187,17 @@ fn compare_with_coinr(toml: &str, dir: &str) -> usize {
     assert_eq!(rows.len(), erows.len(), "same units");
     let mut matching = 0;
     let mut differing = Vec::new();
+    let mut largest = 0.0f64;
     for (k, code) in h.iter().enumerate().skip(1) {
         let ek = eh.iter().position(|x| x == code).unwrap_or_else(|| panic!("COINr has no column {code}"));
         let same = rows.iter().zip(&erows).all(|(r, e)| {
             assert_eq!(r[0], e[0], "same unit order");
             match (r[k].parse::<f64>(), e[ek].parse::<f64>()) {
-                (Ok(a), Ok(b)) => (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
+                (Ok(a), Ok(b)) => {
+                    let rel = (a - b).abs() / a.abs().max(b.abs()).max(1.0);
+                    largest = largest.max(rel);
+                    rel <= 1e-9
+                }
                 _ => r[k].is_empty() && (e[ek].is_empty() || e[ek] == "NA"),
             }
         });
@@ -184,23 +208,26 @@ fn compare_with_coinr(toml: &str, dir: &str) -> usize {
         }
     }
     assert!(differing.is_empty(), "{matching} of {} columns equal COINr's to 1e-9; differing: {differing:?}", h.len() - 1);
+    eprintln!("{dir}: {matching} columns equal COINr's; largest relative difference {largest:e}");
     matching
 }
 
 #[test]
-#[ignore = "needs COINr's output of the example pipeline (tests/fixtures/example_pipeline/README.md)"]
 fn example_pipeline_equals_coinr_to_1e9() {
     assert_eq!(compare_with_coinr(EXAMPLE, "expected_example"), 60);
 }
 
 #[test]
-#[ignore = "needs COINr's output of the example pipeline with Copeland (tests/fixtures/example_pipeline/README.md)"]
 fn example_pipeline_copeland_equals_coinr_to_1e9() {
     assert_eq!(compare_with_coinr(EXAMPLE_COPELAND, "expected_example_copeland"), 60);
 }
 
 #[test]
-#[ignore = "needs COINr's output of raw → minmax → Copeland (tests/fixtures/example_pipeline/README.md)"]
 fn minmax_copeland_equals_coinr_to_1e9() {
     assert_eq!(compare_with_coinr(&V1.replace("method = \"amean\"", "method = \"copeland\""), "expected_v4_minmax_copeland"), 60);
+}
+
+#[test]
+fn example_pipeline_with_winmax_1_equals_coinr_to_1e9() {
+    assert_eq!(compare_with_coinr(&EXAMPLE.replace("winmax = 5", "winmax = 1"), "expected_example_winmax1"), 60);
 }
