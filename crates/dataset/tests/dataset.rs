@@ -112,6 +112,10 @@ fn white_paper_activity_figures_are_held() {
     assert_eq!(value("360000", "VR_REV", "2018"), 42.0);
     assert_eq!(value("360800", "EI_ENT_20B_COUNT", "2022"), 21.0);
     assert_eq!(value("360100", "VR_TOP50_ENTERPRISES", "2022"), 17.0);
+    // Figures 截至 a month are dated by the month: a year-to-date flow and a month-end stock.
+    assert_eq!(value("360000", "FDI_ACTUAL_YTD", "2022-10"), 17.44);
+    assert_eq!(value("360000", "SSC_PHYSICAL_M", "2022-09"), 4789.0);
+    assert_eq!(value("360600", "SI_CERT_RATE", "2022"), 98.0);
     let bound = |code: &str| {
         ds.constraints
             .iter()
