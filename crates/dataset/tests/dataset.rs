@@ -93,3 +93,36 @@ fn dataset_quotes_are_in_the_documents() {
     }
     assert!(problems.is_empty(), "{} provenance problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The white paper's programme, platform and activity counts (issue 15 item 1): a few of them, as
+/// printed, and the bounds stated with 余 / 超 / 近.
+#[test]
+fn white_paper_activity_figures_are_held() {
+    use digecon_core::Relation;
+    let ds = dataset();
+    let value = |region: &str, code: &str, period: &str| {
+        ds.observations
+            .iter()
+            .find(|o| o.region_code == region && o.indicator_code == code && o.period.to_string() == period)
+            .map(|o| o.value)
+            .unwrap_or_else(|| panic!("no observation {region} {code} {period}"))
+    };
+    assert_eq!(value("360000", "NATL_SCI_PROJECTS", "2022"), 1168.0);
+    assert_eq!(value("360000", "SCI_ACHIEVEMENTS_COMM_SHARE", "2022"), 30.44);
+    assert_eq!(value("360000", "VR_REV", "2018"), 42.0);
+    assert_eq!(value("360800", "EI_ENT_20B_COUNT", "2022"), 21.0);
+    assert_eq!(value("360100", "VR_TOP50_ENTERPRISES", "2022"), 17.0);
+    // Figures 截至 a month are dated by the month: a year-to-date flow and a month-end stock.
+    assert_eq!(value("360000", "FDI_ACTUAL_YTD", "2022-10"), 17.44);
+    assert_eq!(value("360000", "SSC_PHYSICAL_M", "2022-09"), 4789.0);
+    assert_eq!(value("360600", "SI_CERT_RATE", "2022"), 98.0);
+    let bound = |code: &str| {
+        ds.constraints
+            .iter()
+            .find(|c| c.indicator_code == code)
+            .map(|c| (c.relation, c.value))
+            .unwrap_or_else(|| panic!("no constraint on {code}"))
+    };
+    assert_eq!(bound("APPS_5G"), (Relation::Gt, 1500.0));
+    assert_eq!(bound("ONLINE_TECH_LEVERAGED"), (Relation::Le, 5.0));
+}
