@@ -544,7 +544,7 @@ fn sums(s: &Statements, docs: &Documents, out: &mut Vec<Finding>) {
             children.entry(p.as_str()).or_default().push(r.code.as_str());
         }
     }
-    for (pi, parent) in s.leaves.iter().enumerate() {
+    for parent in &s.leaves {
         let (region, code, year) = &parent.key;
         if s.indicators.get(code.as_str()).is_none_or(|i| i.aggregation != Aggregation::Sum) {
             continue;
@@ -588,7 +588,6 @@ fn sums(s: &Statements, docs: &Documents, out: &mut Vec<Finding>) {
                 ),
                 statements,
             });
-            let _ = pi;
         }
     }
 }
