@@ -618,9 +618,9 @@ fn stated_twice(s: &Statements, inputs: &Inputs, tables: &[ProjectionTable], doc
     }
     for table in tables {
         for col in &table.columns {
-            // Only the first column restates an actual (the base year); the later years are the
+            // Only the first row restates an actual (the base year); the later years are the
             // projection, which an actual may well differ from.
-            for cell in col.cells.first() {
+            if let Some(cell) = col.cells.first() {
                 let key = (table.region_code.clone(), col.indicator_code.clone(), cell.year);
                 seconds.push((key.clone(), Cited { what: format!("{} {} {} {}", table.id, key.0, key.1, key.2), value: cell.value.to_string(), doc: table.source_doc.clone(), quote: cell.source_quote.clone() }));
             }
