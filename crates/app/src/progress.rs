@@ -2,7 +2,7 @@
 
 use digecon_core::{Actor, Indicator, Period, RegionTree, Target};
 use digecon_store::{ObservationFilter, Store};
-use digecon_track::{Inputs, Progress, ReferenceValue, Rules};
+use digecon_track::{Documents, Finding, Inputs, Progress, ProjectionTable, ReferenceValue, Rules};
 
 use crate::error::{AppError, Result};
 
@@ -66,6 +66,17 @@ pub async fn inputs(store: &Store, req: &ProgressRequest<'_>, viewer: Option<(&A
 pub async fn plan_inputs(store: &Store) -> Result<Inputs> {
     let req = ProgressRequest { as_of: Period::Year(i32::MAX), plan: None, region: None, references: Vec::new(), before_base: BeforeBase::Refuse };
     inputs(store, &req, None).await
+}
+
+/// Every consistency check (`digecon check`): the plans' and the documents' statements against
+/// each other. Reads every documented (not synthetic) observation, the regions, the tasks and the
+/// second statements compiled in from `data/statements_twice.csv`; `tables` are the projection
+/// tables (004 Annex 2 unless the caller has others).
+pub async fn check(store: &Store, tables: &[ProjectionTable]) -> Result<Vec<Finding>> {
+    let mut inputs = plan_inputs(store).await?;
+    inputs.observations = store.observations(&ObservationFilter::default()).await?.into_iter().filter(|o| !o.synthetic).collect();
+    let docs = Documents { regions: store.regions().await?, twice: digecon_track::statements::embedded_twice(), tasks: store.tasks(None).await? };
+    Ok(digecon_track::check(&inputs, tables, &docs, &Rules::default())?)
 }
 
 /// The progress of every target of the request, as of its period, with the rule behind each status.

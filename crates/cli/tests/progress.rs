@@ -75,25 +75,37 @@ fn progress_and_check_plans_on_both_backends() {
         let sw = rs.iter().find(|x| x[2] == "软件和信息技术服务业营业收入").unwrap();
         assert!(sw[17].contains("not enough history"), "{l}: {:?}", sw);
 
-        // check-plans finds the documents' inconsistent statements.
-        let r = digecon(dir.path(), &db, &["check-plans", "--format", "csv"]);
-        assert!(r.ok, "{l}: {}", r.err);
-        let mut found: Vec<(String, String, String)> = rows(&r.out).into_iter().map(|x| (x[0].clone(), x[2].clone(), x[3].clone())).collect();
-        found.sort();
-        let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
-        assert_eq!(
-            found,
-            [
-                s("gz-14fyp", "数字经济核心产业增加值", "projection_growth_band"),
-                s("gz-14fyp", "数字经济核心产业增加值", "projection_vs_target"),
-                s("gz-2023-keypoints", "数字经济核心产业营业收入增速", "growth_vs_level"),
-                s("gz-2023-keypoints", "新增企业上云数量", "below_base"),
-                s("jx-14fyp", "移动物联网终端数", "stated_growth"),
-                s("jx-14fyp", "网络零售额", "stated_growth"),
-                s("jx-14fyp", "软件和信息技术服务业营业收入", "stated_growth"),
-            ],
-            "{l}"
-        );
+        // check (alias check-plans) finds the documents' contradictions, each naming its statements.
+        for cmd in ["check", "check-plans"] {
+            let r = digecon(dir.path(), &db, &[cmd, "--format", "csv"]);
+            assert!(r.ok, "{l}: {}", r.err);
+            let rs = rows(&r.out);
+            let mut found: Vec<(String, String, String, String)> = rs.iter().map(|x| (x[0].clone(), x[2].clone(), x[3].clone(), x[4].clone())).collect();
+            found.sort();
+            let s = |a: &str, b: &str, y: &str, c: &str| (a.to_string(), b.to_string(), y.to_string(), c.to_string());
+            let mut expected = vec![
+                s("", "5G基站占移动基站比重", "2022", "derived"),
+                s("", "产业数字化增加值增速", "2022", "derived"),
+                s("", "关键工序数控化率", "2022", "stated_twice"),
+                s("", "数字经济增加值占GDP比重提升幅度", "2022", "derived"),
+                s("", "数字经济核心产业增加值", "2020", "stated_twice"),
+                s("", "营收超百亿元企业营收占数字经济核心产业营收比重", "2022", "derived"),
+                s("gz-14fyp", "数字经济核心产业增加值", "2023", "projection_vs_target"),
+                s("gz-14fyp", "数字经济核心产业增加值", "2024", "projection_growth_band"),
+                s("gz-2023-keypoints", "", "2023", "implausible_goal"),
+                s("gz-2023-keypoints", "数字经济核心产业营业收入增速", "2023", "growth_vs_level"),
+                s("gz-2023-keypoints", "数字经济核心产业增加值增速", "2023", "growth_vs_level"),
+                s("gz-2023-keypoints", "新增企业上云数量", "2023", "below_base"),
+                s("jx-14fyp", "移动物联网终端数", "2025", "stated_growth"),
+                s("jx-14fyp", "网络零售额", "2025", "stated_growth"),
+                s("jx-14fyp", "软件和信息技术服务业营业收入", "2025", "stated_growth"),
+            ];
+            expected.sort();
+            assert_eq!(found, expected, "{l} {cmd}");
+            // Both statements of a figure printed twice, with documents and phrases.
+            let twice = rs.iter().find(|x| x[4] == "stated_twice" && x[3] == "2020").unwrap();
+            assert!(twice[6].contains("360700 CORE_VA 2020 = 241.2（004 “2020年，赣州市数字经济核心产业增加值为241.2亿元") && twice[6].contains("= 241.0（004 “2020 241.0"), "{l}: {}", twice[6]);
+        }
 
         // Bad input: a date before the base year, an unknown plan or region, a bad period.
         let r = digecon(dir.path(), &db, &["progress", "--as-of", "2019", "--plan", "jx-14fyp"]);

@@ -8,6 +8,7 @@
 
 pub mod expr;
 pub mod formula;
+pub mod interval;
 pub mod limits;
 pub mod located;
 pub mod period;

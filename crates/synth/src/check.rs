@@ -24,11 +24,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use digecon_core::expr::{Expr, Func, Op};
+use digecon_core::expr::{Expr, Op};
 use digecon_core::{format_value, Aggregation, Observation, Period, RegionLevel, Relation};
 use serde::Serialize;
 
-use crate::interval::Iv;
+use crate::interval::{eval_iv, Iv};
 use crate::generate::{half_unit, ranks_desc, Catalog, Inputs, GENERATOR, SYNTHETIC_DOC};
 use crate::spec::{Derive, Spec};
 
@@ -120,39 +120,6 @@ fn is_sum(e: &Expr) -> bool {
 /// Evaluates a catalogue formula for `year`, reading values through `get(code, year)`.
 fn eval(e: &Expr, year: i32, get: &dyn Fn(&str, i32) -> Option<f64>) -> Option<f64> {
     e.eval_with(Period::Year(year), &mut |c, p| get(c, p.year())).ok()
-}
-
-/// Evaluates a formula on intervals (each input's value ± its rounding).
-fn eval_iv(e: &Expr, year: i32, get: &dyn Fn(&str, i32) -> Option<Iv>) -> Option<Iv> {
-    Some(match e {
-        Expr::Number(v) => Iv::point(*v),
-        Expr::Indicator(c) => get(c, year)?,
-        Expr::Neg(a) => eval_iv(a, year, get)?.neg(),
-        Expr::Binary(a, op, b) => {
-            let (a, b) = (eval_iv(a, year, get)?, eval_iv(b, year, get)?);
-            match op {
-                Op::Add => a.add(b),
-                Op::Sub => a.sub(b),
-                Op::Mul => a.mul(b),
-                Op::Div => a.div(b),
-            }
-        }
-        Expr::Call(Func::Yoy, a) => {
-            let (now, before) = (eval_iv(&a[0], year, get)?, eval_iv(&a[0], year - 1, get)?);
-            Iv::point(100.0).mul(now.div(before).sub(Iv::point(1.0)))
-        }
-        Expr::Call(Func::Ly | Func::Prev, a) => eval_iv(&a[0], year - 1, get)?,
-        Expr::Call(Func::Sum, a) => {
-            let mut acc = Iv::point(0.0);
-            for x in a {
-                acc = acc.add(eval_iv(x, year, get)?);
-            }
-            acc
-        }
-        // A year's position in the year is 1; min, max and abs are not in the catalogue's formulas.
-        Expr::PeriodInYear => Iv::point(1.0),
-        Expr::Call(Func::Min | Func::Max | Func::Abs, _) => return None,
-    })
 }
 
 struct Ctx<'c, 'a> {

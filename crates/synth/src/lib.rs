@@ -8,13 +8,15 @@
 //!
 //! - `spec`: what to generate (`data/evaluation/synthetic.csv`) and the statements left out on
 //!   purpose (`synthetic_exclusions.csv`);
-//! - `interval`, `network`: interval arithmetic and the constraint network of one sibling group;
+//! - `interval` (re-exported from digecon-core), `network`: interval arithmetic and the constraint
+//!   network of one sibling group;
 //! - `generate`: [`generate`] — pure and deterministic for a seed;
 //! - `check`: [`check`] — proves on the values alone that every documented statement holds;
 //! - `db`: [`db::synthesize`] reads a database, generates, checks and writes through
 //!   digecon-store in one transaction, never over a documented or filed value.
 
-pub mod interval;
+/// Interval arithmetic lives in digecon-core (shared with digecon-track's document checks).
+pub use digecon_core::interval;
 pub mod network;
 pub mod spec;
 pub mod generate;

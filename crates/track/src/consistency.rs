@@ -12,7 +12,10 @@
 //! - `projection_vs_target`: a plan's target differs from its own projection table for that year by
 //!   more than `Rules::projection_tolerance` (or a bound target is not met by the projection).
 //! - `growth_vs_level`: a growth-rate target (`yoy(X)`) contradicts the level target of `X` in the
-//!   same plan, region and year, whose base is the year before.
+//!   same plan, region and year, whose base is the year before. A growth rate written `16左右` is
+//!   the printed rate ± `Rules::growth_tolerance_pp` (its rounding), not ± 5 % of it: `左右` on a
+//!   rate says the rate is rounded, and a band of ±0.8 pp on top of the rounding would let a
+//!   15.06 % level path pass as "16 % 左右".
 //! - `below_base`: a level target on the wrong side of its own base (below it for a higher-is-better
 //!   indicator). Growth-rate targets are exempt: a lower growth target is a slower rise, not a fall.
 
@@ -20,6 +23,7 @@ use digecon_core::{format_value, Polarity, Target};
 use serde::Serialize;
 
 use crate::projection::{self, Decimal, ProjectionTable};
+use crate::statements::{check_statements, Cited, Documents};
 use crate::wording::{self, format_number, Base, Basis, Meaning, ParsedTarget};
 use crate::{parse_all, Inputs, Rules, TrackError};
 
@@ -31,6 +35,14 @@ pub enum CheckKind {
     ProjectionVsTarget,
     GrowthVsLevel,
     BelowBase,
+    /// A published derived figure that its parts contradict (`statements`).
+    Derived,
+    /// Subregions' values that exceed (or do not add up to) their parent's.
+    Sum,
+    /// The same figure printed twice with different values.
+    StatedTwice,
+    /// A goal for a share or rate above 100 %.
+    ImplausibleGoal,
 }
 
 impl CheckKind {
@@ -42,6 +54,10 @@ impl CheckKind {
             CheckKind::ProjectionVsTarget => "projection_vs_target",
             CheckKind::GrowthVsLevel => "growth_vs_level",
             CheckKind::BelowBase => "below_base",
+            CheckKind::Derived => "derived",
+            CheckKind::Sum => "sum",
+            CheckKind::StatedTwice => "stated_twice",
+            CheckKind::ImplausibleGoal => "implausible_goal",
         }
     }
 }
@@ -51,16 +67,49 @@ pub struct Finding {
     pub plan_id: String,
     pub region_code: String,
     pub indicator_code: String,
+    /// The year the finding is about (a target's year, a statement's period); empty if none.
+    pub period: String,
     pub check: CheckKind,
     /// zh / en, with the numbers.
     pub message: String,
+    /// The statements that contradict each other, each with its document and phrase.
+    pub statements: Vec<Cited>,
+}
+
+/// A target as a statement.
+pub(crate) fn cite_target(t: &Target) -> Cited {
+    Cited {
+        what: format!("{} 目标 {} {} {}", t.plan_id, t.region_code, t.indicator_code, t.target_year),
+        value: t.target_text.clone(),
+        doc: t.source.doc.clone(),
+        quote: t.source.quote.clone(),
+    }
 }
 
 impl Finding {
     /// A finding of `check` on target `t`.
     fn on(t: &Target, check: CheckKind, message: String) -> Finding {
-        Finding { plan_id: t.plan_id.clone(), region_code: t.region_code.clone(), indicator_code: t.indicator_code.clone(), check, message }
+        Finding {
+            plan_id: t.plan_id.clone(),
+            region_code: t.region_code.clone(),
+            indicator_code: t.indicator_code.clone(),
+            period: t.target_year.to_string(),
+            check,
+            message,
+            statements: vec![cite_target(t)],
+        }
     }
+}
+
+/// Every check: the plans' ([`check_plans`]) and the documents' statements against each other
+/// ([`crate::statements::check_statements`]), in one list — plans in plan order, then the
+/// statements by region, indicator and period.
+pub fn check(inputs: &Inputs, tables: &[ProjectionTable], docs: &Documents, rules: &Rules) -> Result<Vec<Finding>, TrackError> {
+    let mut out = check_plans(inputs, tables, rules)?;
+    let mut more = check_statements(inputs, tables, docs);
+    more.sort_by(|a, b| (&a.plan_id, &a.region_code, &a.indicator_code, &a.period, a.check).cmp(&(&b.plan_id, &b.region_code, &b.indicator_code, &b.period, b.check)));
+    out.extend(more);
+    Ok(out)
 }
 
 /// Runs every check over the plans of `inputs` and the projection `tables`. Unparseable target
@@ -81,6 +130,12 @@ pub fn check_plans(inputs: &Inputs, tables: &[ProjectionTable], rules: &Rules) -
         (plan_pos(&a.plan_id), &a.region_code, a.check, &a.indicator_code).cmp(&(plan_pos(&b.plan_id), &b.region_code, b.check, &b.indicator_code))
     });
     Ok(out)
+}
+
+fn with(year: i32, statements: Vec<Cited>, mut f: Finding) -> Finding {
+    f.period = year.to_string();
+    f.statements = statements;
+    f
 }
 
 fn f(v: f64) -> String {
@@ -216,6 +271,8 @@ fn growth_vs_level(all: &[(Target, ParsedTarget)], g: &Target, gp: &ParsedTarget
     let tol_pp = rules.growth_tolerance_pp;
     let (glo, ghi) = match gp.meaning {
         Meaning::PositiveGrowth => (0.0, f64::INFINITY),
+        // 左右 on a rate: the printed rate, rounded (the tolerance below).
+        Meaning::About(x) => (x, x),
         ref m => match target_interval(m, None, rules.wording.about_tolerance) {
             Some(i) => i,
             None => return,
@@ -238,6 +295,8 @@ fn growth_vs_level(all: &[(Target, ParsedTarget)], g: &Target, gp: &ParsedTarget
             plan_id: g.plan_id.clone(),
             region_code: g.region_code.clone(),
             indicator_code: g.indicator_code.clone(),
+            period: g.target_year.to_string(),
+            statements: vec![cite_target(g), cite_target(l)],
             check: CheckKind::GrowthVsLevel,
             message: format!(
                 "增速目标 {gt}（{gr}）与同表 {lc} 的目标 {lt}（基期 {bt}，{by}）隐含的增速 {r} 不符（容差 ±{tol} 个百分点）/ the growth target {gt} ({gr}) contradicts the level target {lt} of {lc} (base {bt} in {by}), which implies growth of {r} (tolerance ±{tol} pp)",
@@ -258,8 +317,10 @@ fn projection_checks(inputs: &Inputs, table: &ProjectionTable, parsed: &[(Target
         plan_id: table.plan_id.clone(),
         region_code: table.region_code.clone(),
         indicator_code: ind.to_string(),
+        period: String::new(),
         check,
         message,
+        statements: Vec::new(),
     };
     for col in &table.columns {
         let code = col.indicator_code.as_str();
@@ -268,7 +329,12 @@ fn projection_checks(inputs: &Inputs, table: &ProjectionTable, parsed: &[(Target
             for w in col.cells.windows(2) {
                 let (mid, lo, hi) = projection::printed_growth(w[0].value, w[1].value);
                 if hi < band.low || lo > band.high {
-                    out.push(finding(
+                    let cite = |c: &projection::Cell| Cited { what: format!("{} {} {} {}", table.id, table.region_code, code, c.year), value: c.value.to_string(), doc: table.source_doc.clone(), quote: c.source_quote.clone() };
+                    let mut band_cite = cite(&col.cells[0]);
+                    band_cite.what = format!("{} {} {} 年均增速", table.id, table.region_code, code);
+                    band_cite.value = col.stated_growth_text.clone();
+                    let cites = vec![cite(&w[0]), cite(&w[1]), band_cite];
+                    out.push(with(w[1].year, cites, finding(
                         code,
                         CheckKind::ProjectionGrowthBand,
                         format!(
@@ -282,7 +348,7 @@ fn projection_checks(inputs: &Inputs, table: &ProjectionTable, parsed: &[(Target
                             hi = f(hi),
                             g = col.stated_growth_text,
                         ),
-                    ));
+                    )));
                 }
             }
             // A single stated rate must reproduce the column exactly.
@@ -342,7 +408,8 @@ fn projection_checks(inputs: &Inputs, table: &ProjectionTable, parsed: &[(Target
             };
             if bad {
                 let goal = p.meaning.goal(polarity, t.base_value).unwrap_or(f64::NAN);
-                out.push(finding(
+                let cell_cite = Cited { what: format!("{} {} {} {}", table.id, table.region_code, code, cell.year), value: cell.value.to_string(), doc: table.source_doc.clone(), quote: cell.source_quote.clone() };
+                out.push(with(t.target_year, vec![cite_target(t), cell_cite], finding(
                     code,
                     CheckKind::ProjectionVsTarget,
                     format!(
@@ -354,7 +421,7 @@ fn projection_checks(inputs: &Inputs, table: &ProjectionTable, parsed: &[(Target
                         d = f((goal - proj) / proj * 100.0),
                         tol = f(rules.projection_tolerance * 100.0),
                     ),
-                ));
+                )));
             }
         }
     }

@@ -9,7 +9,9 @@
 //! - [`projection`]: compound-growth paths and projection tables (004 Annex 2), reproduced to the
 //!   printed decimal with exact decimal arithmetic.
 //! - [`forecast`]: AutoETS forecasts with prediction intervals and the early warning.
-//! - [`consistency`]: plan consistency checks ([`check_plans`]).
+//! - [`consistency`]: plan consistency checks ([`check_plans`]); with [`statements`], the
+//!   documents' statements checked against each other (shares, growth, sums recomputed, figures
+//!   stated twice, implausible goals) — [`check()`] runs both.
 //!
 //! Pure: the caller loads [`Inputs`] (plain data, e.g. from `digecon-store`) and passes them in.
 
@@ -18,6 +20,7 @@ pub mod forecast;
 pub mod progress;
 pub mod projection;
 pub mod series;
+pub mod statements;
 pub mod wording;
 
 use std::fmt;
@@ -25,7 +28,8 @@ use std::fmt;
 use digecon_core::{Indicator, Observation, Period, Plan, Source, Target};
 use serde::Serialize;
 
-pub use consistency::{check_plans, CheckKind, Finding};
+pub use consistency::{check, check_plans, CheckKind, Finding};
+pub use statements::{Cited, Documents, StatedTwice};
 pub use progress::{progress, Eurostat, EurostatCategory, Measure, Progress, Status};
 pub use projection::ProjectionTable;
 pub use wording::{parse_target, Meaning, ParsedTarget, Reference, WordingError, WordingOptions};

@@ -48,6 +48,11 @@ fn growth_targets_must_agree_with_level_targets() {
     let inds = || vec![indicator("X", "亿元"), g.clone()];
     assert!(one(plan_of(vec![level.clone(), growth("20")], inds())).is_empty());
     assert!(one(plan_of(vec![level.clone(), growth("20左右")], inds())).is_empty());
+    // 左右 on a rate is its rounding, not ± 5 % of it: 16左右 is 15.5–16.5, which 20 % (or 15 %) misses.
+    assert_eq!(one(plan_of(vec![level.clone(), growth("21左右")], inds())), [("XG".to_string(), CheckKind::GrowthVsLevel)]);
+    let slower = target("p", "X", Some((2022, "100", Some(100.0))), 2023, "115", "");
+    assert_eq!(one(plan_of(vec![slower.clone(), growth("16左右")], inds())), [("XG".to_string(), CheckKind::GrowthVsLevel)]);
+    assert!(one(plan_of(vec![slower, growth("15左右")], inds())).is_empty());
     assert_eq!(one(plan_of(vec![level.clone(), growth("25")], inds())), [("XG".to_string(), CheckKind::GrowthVsLevel)]);
     assert!(one(plan_of(vec![level.clone(), growth("实现正增长")], inds())).is_empty());
     let falling = target("p", "X", Some((2022, "100", Some(100.0))), 2023, "95", "");
@@ -131,8 +136,10 @@ fn the_documents_inconsistencies_are_found_from_the_data() {
             ("jx-14fyp", "MIOT_TERMINALS", CheckKind::StatedGrowth),
             ("jx-14fyp", "ONLINE_RETAIL", CheckKind::StatedGrowth),
             ("jx-14fyp", "SW_REV", CheckKind::StatedGrowth),
-            // 003: 1311.85 → 1600 is +21.97 %, not the 25 % growth target.
+            // 003: 1311.85 → 1600 is +21.97 %, not the 25 % growth target; 365.02 → 420 is +15.06 %,
+            // not 16左右 (a rate written 左右 is the rate rounded: 15.5–16.5).
             ("gz-2023-keypoints", "CORE_REV_GROWTH", CheckKind::GrowthVsLevel),
+            ("gz-2023-keypoints", "CORE_VA_GROWTH", CheckKind::GrowthVsLevel),
             // 003: 8000 new cloud enterprises after 15419 in 2022.
             ("gz-2023-keypoints", "CLOUD_ENTERPRISES_NEW", CheckKind::BelowBase),
             // 004 Annex 2: 376.2 → 432.7 is +15.0 % against the stated 16–17 %; 表 1's 370 for 2023 vs 376.2.

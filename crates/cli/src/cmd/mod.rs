@@ -46,8 +46,9 @@ pub enum Command {
     Index(index::IndexCmd),
     /// 目标进度：序时进度、预期路径、状态及其规则 / progress of every target at an as-of period, with the rule behind each status
     Progress(progress::ProgressArgs),
-    /// 规划一致性核对 / plan consistency checks (stated growth, projection tables, growth vs level, targets below base)
-    CheckPlans(progress::CheckPlansArgs),
+    /// 一致性核对：规划与文件数字互相印证 / consistency checks: plans (stated growth, projection tables, growth vs level, targets below base) and the documents' statements (shares, growth and sums recomputed, figures stated twice, implausible goals)
+    #[command(alias = "check-plans")]
+    Check(progress::CheckPlansArgs),
     /// 启动网页服务 / serve the API and the web UI
     Serve(web::ServeArgs),
     /// 演示：建库、建账号、启动服务 / demo: create the database and accounts, then serve
@@ -108,7 +109,7 @@ fn dispatch(rt: &tokio::runtime::Runtime, command: Command) -> anyhow::Result<()
         Command::Microdata(c) => microdata::run(c),
         Command::Index(c) => index::run(c),
         Command::Progress(a) => rt.block_on(progress::progress(a)),
-        Command::CheckPlans(a) => rt.block_on(progress::check_plans(a)),
+        Command::Check(a) => rt.block_on(progress::check(a)),
         Command::Serve(a) => rt.block_on(web::serve(a)),
         Command::Demo(a) => rt.block_on(web::demo(a)),
         Command::User(c) => rt.block_on(web::user(c)),

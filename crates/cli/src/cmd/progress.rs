@@ -1,5 +1,5 @@
 //! Targets and progress: `progress` (every target at an as-of period, with the rule behind each
-//! status) and `check-plans` (plan consistency). The computation is `digecon-track`'s; this
+//! status) and `check` (alias `check-plans`: plan and document consistency). The computation is `digecon-track`'s; this
 //! module loads its inputs from the database and files, and prints.
 
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use digecon_core::{format_value, Period};
 use digecon_app::progress::{BeforeBase, ProgressRequest};
 use digecon_track::progress::Outlook;
 use digecon_track::wording::format_number;
-use digecon_track::{projection, Rules};
+use digecon_track::projection;
 
 use super::db::DbArgs;
 use crate::output::{emit, Format};
@@ -131,9 +131,9 @@ pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
     emit(a.format, &headers, &out)
 }
 
-pub async fn check_plans(a: CheckPlansArgs) -> anyhow::Result<()> {
+pub async fn check(a: CheckPlansArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
-    let inputs = digecon_app::progress::plan_inputs(&store).await?;
+    let plans = store.plans().await?;
     let tables = match &a.projections {
         None => projection::embedded(),
         Some(path) => {
@@ -142,19 +142,26 @@ pub async fn check_plans(a: CheckPlansArgs) -> anyhow::Result<()> {
         }
     };
     // A table of a plan the database does not hold cannot be compared with its targets; say so.
-    let (tables, absent): (Vec<_>, Vec<_>) = tables.into_iter().partition(|t| inputs.plans.iter().any(|p| p.id == t.plan_id));
+    let (tables, absent): (Vec<_>, Vec<_>) = tables.into_iter().partition(|t| plans.iter().any(|p| p.id == t.plan_id));
     for t in &absent {
         eprintln!("注意 / note: 测算表 {} 的规划 {} 不在数据库中，未核对 / projection table {} is for plan {}, which the database does not hold: not checked", t.id, t.plan_id, t.id, t.plan_id);
     }
-    let findings = digecon_track::check_plans(&inputs, &tables, &Rules::default())?;
+    let findings = digecon_app::progress::check(&store, &tables).await?;
     if findings.is_empty() && a.format == Format::Table {
         println!("未发现不一致 / no inconsistencies found");
         return Ok(());
     }
-    let name = |code: &str| inputs.indicators.iter().find(|i| i.code == code).map_or(code.to_string(), |i| i.name_zh.clone());
+    let indicators = store.indicators().await?;
+    let name = |code: &str| indicators.iter().find(|i| i.code == code).map_or(code.to_string(), |i| i.name_zh.clone());
     let rows: Vec<Vec<String>> = findings
         .iter()
-        .map(|f| vec![f.plan_id.clone(), f.region_code.clone(), name(&f.indicator_code), f.check.code().to_string(), f.message.clone()])
+        .map(|f| {
+            let cited: Vec<String> = f.statements.iter().map(|c| c.display()).collect();
+            vec![f.plan_id.clone(), f.region_code.clone(), name(&f.indicator_code), f.period.clone(), f.check.code().to_string(), f.message.clone(), cited.join(" | ")]
+        })
         .collect();
-    emit(a.format, &["plan", "region_code", "indicator_name", "check", "message"], &rows)
+    if a.format == Format::Table {
+        eprintln!("{} 处不一致 / {} inconsistencies found", rows.len(), rows.len());
+    }
+    emit(a.format, &["plan", "region_code", "indicator_name", "period", "check", "message", "statements"], &rows)
 }

@@ -1,6 +1,11 @@
-//! Closed intervals of reals with the arithmetic the constraint network needs. Infinite ends are
-//! allowed; no operation ever produces NaN (0 · ∞ is taken as 0, and a division by an interval
-//! that contains 0 gives the whole line).
+//! Closed intervals of reals and the expression language evaluated on them ([`eval_iv`]): a
+//! printed figure stands for the interval its last digit allows, and what a formula gives from
+//! such figures is an interval too. Used by synth's constraint network and checker and by the
+//! document consistency checks of digecon-track. Infinite ends are allowed; no operation ever
+//! produces NaN (0 · ∞ is taken as 0, and a division by an interval that contains 0 gives the
+//! whole line).
+
+use crate::expr::{Expr, Func, Op};
 
 /// A closed interval `[lo, hi]`; empty when `lo > hi`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,6 +114,42 @@ impl Iv {
         let hi = if self.hi >= 0.0 { self.hi / o.lo } else { self.hi / o.hi };
         Iv { lo: or(lo, f64::NEG_INFINITY), hi: or(hi, f64::INFINITY) }
     }
+}
+
+/// Evaluates an expression of `crate::expr` on intervals (each input's value ± its rounding),
+/// reading an indicator of a year through `get(code, year)`. `yoy(X)` is
+/// 100 · (X / ly(X) − 1); `ly` and `prev` read the year before (annual values); `min`, `max` and
+/// `abs` are not evaluated (`None`), nor is anything with a missing input.
+pub fn eval_iv(e: &Expr, year: i32, get: &dyn Fn(&str, i32) -> Option<Iv>) -> Option<Iv> {
+    Some(match e {
+        Expr::Number(v) => Iv::point(*v),
+        Expr::Indicator(c) => get(c, year)?,
+        Expr::Neg(a) => eval_iv(a, year, get)?.neg(),
+        Expr::Binary(a, op, b) => {
+            let (a, b) = (eval_iv(a, year, get)?, eval_iv(b, year, get)?);
+            match op {
+                Op::Add => a.add(b),
+                Op::Sub => a.sub(b),
+                Op::Mul => a.mul(b),
+                Op::Div => a.div(b),
+            }
+        }
+        Expr::Call(Func::Yoy, a) => {
+            let (now, before) = (eval_iv(&a[0], year, get)?, eval_iv(&a[0], year - 1, get)?);
+            Iv::point(100.0).mul(now.div(before).sub(Iv::point(1.0)))
+        }
+        Expr::Call(Func::Ly | Func::Prev, a) => eval_iv(&a[0], year - 1, get)?,
+        Expr::Call(Func::Sum, a) => {
+            let mut acc = Iv::point(0.0);
+            for x in a {
+                acc = acc.add(eval_iv(x, year, get)?);
+            }
+            acc
+        }
+        // A year's position in the year is 1; min, max and abs are not in the catalogue's formulas.
+        Expr::PeriodInYear => Iv::point(1.0),
+        Expr::Call(Func::Min | Func::Max | Func::Abs, _) => return None,
+    })
 }
 
 #[cfg(test)]
