@@ -250,6 +250,25 @@ pub struct Indicator {
     pub formula: Option<Formula>,
 }
 
+/// The other names and unit spellings the documents print for one indicator (`indicators.csv`
+/// `aliases`, `unit_aliases`): 网上零售额 for 网络零售额, `Gpbs` and `GB` for `Gbps`. A row of the
+/// dataset may quote the page's words when they are one of these. Kept beside [`Indicator`] (keyed by
+/// its code) rather than in it, so the code that builds indicators for other purposes is unaffected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorAliases {
+    /// Other names, as printed.
+    pub names: Vec<String>,
+    /// Other spellings of the unit, as printed, meaning the catalogue's unit.
+    pub units: Vec<String>,
+}
+
+impl IndicatorAliases {
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.units.is_empty()
+    }
+}
+
 impl Indicator {
     /// Whether `period` has a frequency this indicator is collected at. Annual indicators only take
     /// years; monthly ones also take quarters and years (their aggregates).

@@ -93,3 +93,28 @@ fn dataset_quotes_are_in_the_documents() {
     }
     assert!(problems.is_empty(), "{} provenance problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The names and units the documents print stay with the rows, as aliases of the catalogue's.
+#[test]
+fn printed_names_and_units_are_aliases() {
+    let ds = dataset();
+    let catalog = ds.catalog();
+    assert!(catalog.names_indicator("ONLINE_RETAIL", "网上零售额"), "001's table prints 网上零售额");
+    assert!(catalog.names_indicator("ONLINE_RETAIL", "网络零售额"));
+    assert!(catalog.spells_unit("INTERPROV_BW", "Gpbs") && catalog.spells_unit("INTERPROV_BW", "GB"));
+    let printed = |plan: &str, code: &str, year: i32| {
+        let key = (plan.to_string(), ds.plans.iter().find(|p| p.id == plan).unwrap().region_code.clone(), code.to_string(), year);
+        ds.target_printed.get(&key).cloned().unwrap_or_default()
+    };
+    assert_eq!(printed("jx-14fyp", "ONLINE_RETAIL", 2025).name, "网上零售额");
+    assert_eq!(printed("jx-14fyp", "INTERPROV_BW", 2025).unit, "Gpbs");
+    assert_eq!(printed("gz-2023-keypoints", "CORE_REV", 2023).name, "规上数字经济核心产业营收");
+    assert_eq!(printed("gz-14fyp", "MIOT_TERMINALS", 2025).name, "移动物联网终端用户数");
+    assert_eq!(printed("gz-14fyp", "DE_VA", 2025), digecon_dataset::Printed::default(), "a row in the catalogue's words");
+    // Every printed name a target keeps is in its quote.
+    for (k, p) in &ds.target_printed {
+        let t = ds.targets.iter().find(|t| &digecon_dataset::target_key(t) == k).unwrap();
+        let q = squeeze(&t.source.quote);
+        assert!(q.contains(&squeeze(&p.name)) && q.contains(&p.unit), "{k:?}: {p:?} not in {}", t.source.quote);
+    }
+}
