@@ -10,6 +10,7 @@ pub mod expr;
 pub mod formula;
 pub mod limits;
 pub mod located;
+pub mod numerals;
 pub mod period;
 pub mod scope;
 #[cfg(feature = "sheets")]
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use formula::{EvalError, Formula, FormulaError};
 pub use limits::{check_value, Limit, Limits, ValueError, VALUE_LIMIT};
 pub use located::Located;
+pub use numerals::{chinese_number, chinese_numbers_in};
 pub use period::{Period, PeriodError};
 pub use scope::{Actor, PlanWork, RegionTree, Role};
 

@@ -30,6 +30,12 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whether `quote` writes the whole number `value` in Chinese numerals (全国排名第九位 proves 9): the
+/// documents print ranks so, and a quote without digits for the value is then still its proof.
+fn in_chinese_numerals(quote: &str, value: f64) -> bool {
+    value >= 0.0 && value.fract() == 0.0 && digecon_core::chinese_numbers_in(quote).contains(&(value as u32))
+}
+
 /// Provenance: every quote is in its document (ignoring whitespace, which the text extraction
 /// scattered through the documents) and contains the number it vouches for.
 #[test]
@@ -62,7 +68,8 @@ fn dataset_quotes_are_in_the_documents() {
     };
     for o in &ds.observations {
         let what = format!("observation {} {} {}", o.region_code, o.indicator_code, o.period);
-        check(what, &o.source.doc, &o.source.quote, &[format_value(o.value.abs())]);
+        let must = if in_chinese_numerals(&o.source.quote, o.value) { vec![] } else { vec![format_value(o.value.abs())] };
+        check(what, &o.source.doc, &o.source.quote, &must);
     }
     for t in &ds.targets {
         let what = format!("target {} {} {} {}", t.plan_id, t.region_code, t.indicator_code, t.target_year);
@@ -132,4 +139,27 @@ fn the_fyp_goals_outside_the_table_are_targets() {
     assert_eq!(target("VILLAGE_5G_SHARE"), "80%");
     assert_eq!(ds.targets.iter().filter(|t| t.plan_id == "jx-14fyp").count(), 26, "19 table rows + 7 from 发展目标");
     assert_eq!(ds.targets.len(), 123);
+}
+
+/// Ranks the documents print in Chinese numerals are held, each proved by its quote.
+#[test]
+fn ranks_in_chinese_numerals_are_held() {
+    let ds = dataset();
+    let value = |code: &str, year: i32| {
+        let o = ds.observations.iter().find(|o| o.region_code == "360000" && o.indicator_code == code && o.period == digecon_core::Period::Year(year));
+        let o = o.unwrap_or_else(|| panic!("{code} {year}"));
+        assert!(in_chinese_numerals(&o.source.quote, o.value), "{code}: {} is not in {}", o.value, o.source.quote);
+        o.value
+    };
+    assert_eq!(value("INET_REV_RANK_CN", 2022), 9.0, "全国排名第九位");
+    assert_eq!(value("INET_REV_RANK_CENTRAL", 2022), 1.0, "中部六省排名第一位");
+    assert_eq!(value("INET_REV_GROWTH_RANK_CN", 2022), 1.0, "增速在全国位居第一");
+    assert_eq!(value("INET_ENTERPRISES_ABOVE_RANK_CN", 2022), 8.0, "全国排名第八位");
+    assert_eq!(value("INET_ENTERPRISES_ABOVE_RANK_CENTRAL", 2022), 1.0);
+    assert_eq!(value("IIOT_NODES_RANK_CENTRAL", 2022), 1.0, "中部第一");
+    assert_eq!(value("EI_REV_RANK_CN", 2022), 4.0, "第四位");
+    assert_eq!(value("EI_REV_RANK_CN", 2020), 7.0, "001: 全国第七位");
+    assert_eq!(value("EI_REV_RANK_CENTRAL", 2020), 1.0, "001: 中部第一位");
+    // A numeral that is not the value proves nothing.
+    assert!(!in_chinese_numerals("全国排名第九位", 8.0));
 }
