@@ -81,7 +81,9 @@ fn dataset_quotes_are_in_the_documents() {
     }
     for c in &ds.constraints {
         let what = format!("constraint {} {} {} {}", c.region_code, c.indicator_code, c.period, c.relation);
-        let must = if c.relation == digecon_core::Relation::Rank { vec![] } else { vec![format_value(c.value.abs())] };
+        // 负增长 (negative growth) is the bound `< 0` in words.
+        let negative_growth = c.relation == digecon_core::Relation::Lt && c.value == 0.0 && c.source.quote.contains("负增长");
+        let must = if c.relation == digecon_core::Relation::Rank || negative_growth { vec![] } else { vec![format_value(c.value.abs())] };
         check(what, &c.source.doc, &c.source.quote, &must);
     }
     for t in &ds.tasks {
@@ -162,4 +164,21 @@ fn ranks_in_chinese_numerals_are_held() {
     assert_eq!(value("EI_REV_RANK_CENTRAL", 2020), 1.0, "001: 中部第一位");
     // A numeral that is not the value proves nothing.
     assert!(!in_chinese_numerals("全国排名第九位", 8.0));
+}
+
+/// 负增长 is held as the bound `< 0`: the white paper's five cities with falling software revenue.
+#[test]
+fn negative_growth_is_a_bound() {
+    let ds = dataset();
+    let mut cities: Vec<&str> = ds
+        .constraints
+        .iter()
+        .filter(|c| c.indicator_code == "SW_REV_GROWTH" && c.relation == digecon_core::Relation::Lt && c.value == 0.0)
+        .map(|c| c.region_code.as_str())
+        .collect();
+    cities.sort();
+    assert_eq!(cities, ["360300", "360400", "360700", "360800", "361100"], "萍乡 九江 赣州 吉安 上饶");
+    // Ganzhou's stored value (003: −4.1) agrees.
+    let gz = ds.observations.iter().find(|o| o.region_code == "360700" && o.indicator_code == "SW_REV_GROWTH").unwrap();
+    assert_eq!(gz.value, -4.1);
 }
