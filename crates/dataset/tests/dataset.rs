@@ -128,21 +128,6 @@ fn printed_names_and_units_are_aliases() {
     }
 }
 
-/// 001's 发展目标 goals the table does not carry are targets, with the wording as printed.
-#[test]
-fn the_fyp_goals_outside_the_table_are_targets() {
-    let ds = dataset();
-    let target = |code: &str| {
-        let t = ds.targets.iter().find(|t| t.plan_id == "jx-14fyp" && t.indicator_code == code && t.target_year == 2025);
-        t.unwrap_or_else(|| panic!("{code}")).target_text.clone()
-    };
-    assert_eq!(target("SMART_CITY_COUNTY_SHARE"), "60%以上");
-    assert_eq!(target("BENCHMARK_SMART_CITIES"), "力争打造2-3个");
-    assert_eq!(target("VILLAGE_5G_SHARE"), "80%");
-    assert_eq!(ds.targets.iter().filter(|t| t.plan_id == "jx-14fyp").count(), 26, "19 table rows + 7 from 发展目标");
-    assert_eq!(ds.targets.len(), 123);
-}
-
 /// Ranks the documents print in Chinese numerals are held, each proved by its quote.
 #[test]
 fn ranks_in_chinese_numerals_are_held() {
