@@ -167,22 +167,3 @@ fn negative_growth_is_a_bound() {
     let gz = ds.observations.iter().find(|o| o.region_code == "360700" && o.indicator_code == "SW_REV_GROWTH").unwrap();
     assert_eq!(gz.value, -4.1);
 }
-
-/// Figures for part of a year are held at their last month, year-to-date where they accumulate.
-#[test]
-fn part_of_year_figures_are_year_to_date_months() {
-    let ds = dataset();
-    let value = |code: &str, period: &str| {
-        let p: digecon_core::Period = period.parse().unwrap();
-        ds.observations.iter().find(|o| o.region_code == "360000" && o.indicator_code == code && o.period == p).map(|o| o.value)
-    };
-    let ind = |code: &str| ds.indicators.iter().find(|i| i.code == code).unwrap();
-    assert_eq!(value("FDI_ACTUAL_YTD", "2022-10"), Some(17.44), "2022 年 1-10 月 … 实际利用外资 17.44 亿美元");
-    assert_eq!(ind("FDI_ACTUAL_YTD").accumulation, digecon_core::Accumulation::YearToDate);
-    assert_eq!(value("EXT_FUNDS_ACTUAL_YTD", "2022-10"), Some(8088.08));
-    assert_eq!(value("DE_FDI_ACTUAL_YTD_SHARE", "2022-10"), Some(18.6), "as printed, though 3.55 / 17.44 is 20.4 %");
-    assert_eq!(value("MOBILE_TERMINAL_REV_YTD", "2022-11"), Some(2206.7), "截至2022年11月");
-    assert_eq!(value("SSC_CARDS", "2022-09"), Some(4789.0), "截至 2022 年 9 月 … 实体卡 4789 万张");
-    assert_eq!(ind("SSC_CARDS").accumulation, digecon_core::Accumulation::Period, "a stock at the month's end");
-    assert_eq!(value("VR_REV", "2018"), Some(42.0));
-}
