@@ -90,6 +90,19 @@ fn init_export_wipe_import_round_trips_on_both_backends() {
         assert!(r.ok, "{l}: {}", r.err);
         assert_eq!(r.out.lines().count(), 98, "{l}: header + 97 tasks");
         assert!(r.out.lines().any(|x| x.starts_with("jx-2022-workplan,17,") && x.ends_with(",360000-drc,360000-miit;360000-comms")), "{l}");
+
+        // Names as printed: the indicators' aliases, the targets' printed name and unit, and an
+        // import naming an indicator by an alias.
+        let r = run(dir.path(), &db, &["list", "indicators", "--format", "csv"]);
+        assert!(r.out.lines().any(|x| x.starts_with("ONLINE_RETAIL,网络零售额,") && x.ends_with(",网上零售额,")), "{l}: {}", r.out);
+        assert!(r.out.lines().any(|x| x.starts_with("INTERPROV_BW,省际出口带宽,") && x.ends_with(",省际出口宽带,Gpbs;GB")), "{l}");
+        let r = run(dir.path(), &db, &["list", "targets", "--plan", "jx-14fyp", "--format", "csv"]);
+        assert!(r.out.lines().any(|x| x.starts_with("jx-14fyp,360000,ONLINE_RETAIL,2020,1582,1582,2025,3000左右,") && x.ends_with(",网上零售额,")), "{l}: {}", r.out);
+        assert!(r.out.lines().any(|x| x.starts_with("jx-14fyp,360000,INTERPROV_BW,2020,34790,34790,2025,70000,") && x.ends_with(",,Gpbs")), "{l}");
+        let file = dir.path().join(format!("alias-{l}.csv"));
+        std::fs::write(&file, format!("{HEADER}\n360000,江西省,ONLINE_RETAIL,网上零售额,亿元,2030,1,provisional,test,,false\n")).unwrap();
+        let r = run(dir.path(), &db, &["import", file.to_str().unwrap()]);
+        assert!(r.ok && r.out.contains("created 1,"), "{l}: {}{}", r.out, r.err);
     }
 }
 

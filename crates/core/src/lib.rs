@@ -11,6 +11,7 @@ pub mod formula;
 pub mod interval;
 pub mod limits;
 pub mod located;
+pub mod numerals;
 pub mod period;
 pub mod scope;
 #[cfg(feature = "sheets")]
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use formula::{EvalError, Formula, FormulaError};
 pub use limits::{check_value, Limit, Limits, ValueError, VALUE_LIMIT};
 pub use located::Located;
+pub use numerals::{chinese_number, chinese_numbers_in};
 pub use period::{Period, PeriodError};
 pub use scope::{Actor, PlanWork, RegionTree, Role};
 
@@ -249,6 +251,25 @@ pub struct Indicator {
     /// For derived indicators: how to compute the value from others.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "CORE_VA / GDP * 100"))]
     pub formula: Option<Formula>,
+}
+
+/// The other names and unit spellings the documents print for one indicator (`indicators.csv`
+/// `aliases`, `unit_aliases`): 网上零售额 for 网络零售额, `Gpbs` and `GB` for `Gbps`. A row of the
+/// dataset may quote the page's words when they are one of these. Kept beside [`Indicator`] (keyed by
+/// its code) rather than in it, so the code that builds indicators for other purposes is unaffected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorAliases {
+    /// Other names, as printed.
+    pub names: Vec<String>,
+    /// Other spellings of the unit, as printed, meaning the catalogue's unit.
+    pub units: Vec<String>,
+}
+
+impl IndicatorAliases {
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.units.is_empty()
+    }
 }
 
 impl Indicator {

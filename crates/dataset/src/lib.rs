@@ -11,11 +11,11 @@ pub mod csvio;
 mod forms;
 mod load;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use digecon_core::{
-    Constraint, Department, Indicator, Located, Observation, Plan, Project, Region, Target, Task,
+    Constraint, Department, Indicator, IndicatorAliases, Located, Observation, Plan, Project, Region, Target, Task,
 };
 
 pub use csvio::{observation_header, write_observations, ObservationRow, Row, Table};
@@ -77,6 +77,27 @@ pub struct Dataset {
     pub projects: Vec<Project>,
     /// Report forms, their rules and outlier bounds (`forms/`; empty if the dataset has none).
     pub forms: digecon_collect::FormSet,
+    /// The other names and unit spellings of the indicators that have any, by indicator code.
+    pub indicator_aliases: BTreeMap<String, IndicatorAliases>,
+    /// The name and unit a target's source prints where they are not the catalogue's (targets.csv
+    /// `printed_name`, `printed_unit`; each an alias of the indicator or empty), by target.
+    pub target_printed: BTreeMap<TargetKey, Printed>,
+}
+
+/// A target's identity: plan, region, indicator, target year.
+pub type TargetKey = (String, String, String, i32);
+
+/// The key of `t` in [`Dataset::target_printed`].
+pub fn target_key(t: &digecon_core::Target) -> TargetKey {
+    (t.plan_id.clone(), t.region_code.clone(), t.indicator_code.clone(), t.target_year)
+}
+
+/// The words a document prints for an indicator where they differ from the catalogue's (empty where
+/// they do not).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    pub name: String,
+    pub unit: String,
 }
 
 /// The files a dataset is read from: path relative to the dataset root → contents.
@@ -94,7 +115,7 @@ impl Dataset {
     }
 
     pub fn catalog(&self) -> Catalog {
-        Catalog::new(self.regions.clone(), self.indicators.clone())
+        Catalog::new(self.regions.clone(), self.indicators.clone()).with_aliases(self.indicator_aliases.clone())
     }
 }
 
@@ -103,6 +124,7 @@ impl Dataset {
 pub struct Catalog {
     regions: HashMap<String, Region>,
     indicators: HashMap<String, Indicator>,
+    aliases: HashMap<String, IndicatorAliases>,
 }
 
 impl Catalog {
@@ -110,7 +132,32 @@ impl Catalog {
         Catalog {
             regions: regions.into_iter().map(|r| (r.code.clone(), r)).collect(),
             indicators: indicators.into_iter().map(|i| (i.code.clone(), i)).collect(),
+            aliases: HashMap::new(),
         }
+    }
+
+    /// The catalogue with the indicators' other printed names and unit spellings, which an
+    /// observation row's `indicator_name` and `unit` may then use.
+    pub fn with_aliases(mut self, aliases: impl IntoIterator<Item = (String, IndicatorAliases)>) -> Catalog {
+        self.aliases = aliases.into_iter().collect();
+        self
+    }
+
+    /// The indicator's other names and unit spellings (empty if it has none).
+    pub fn aliases(&self, code: &str) -> IndicatorAliases {
+        self.aliases.get(code).cloned().unwrap_or_default()
+    }
+
+    /// Whether `name` is what the catalogue calls indicator `code` or one of its aliases.
+    pub fn names_indicator(&self, code: &str, name: &str) -> bool {
+        self.indicators.get(code).is_some_and(|i| i.name_zh == name)
+            || self.aliases.get(code).is_some_and(|a| a.names.iter().any(|n| n == name))
+    }
+
+    /// Whether `unit` is the unit of indicator `code` or one of its other spellings.
+    pub fn spells_unit(&self, code: &str, unit: &str) -> bool {
+        self.indicators.get(code).is_some_and(|i| i.unit == unit)
+            || self.aliases.get(code).is_some_and(|a| a.units.iter().any(|u| u == unit))
     }
 
     pub fn region(&self, code: &str) -> Option<&Region> {

@@ -1,16 +1,16 @@
 //! Parsing each file of the dataset and checking the references between them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use digecon_core::{check_value, Limits, Located,
     is_indicator_code, Accumulation, Aggregation, Attribute, Constraint, Department,
-    DepartmentKind, Formula, Frequency, Indicator, Milestone, Observation, ObservationKey,
+    DepartmentKind, Formula, Frequency, Indicator, IndicatorAliases, Milestone, Observation, ObservationKey,
     ObservationStatus, Period, Plan, PlanKind, Polarity, Project, Region, RegionLevel, Relation,
     Source, Target, Task,
 };
 
 use crate::csvio::{Row, Table, OBSERVATION_COLUMNS};
-use crate::{Catalog, DataErrors, Dataset, Files};
+use crate::{Catalog, DataErrors, Dataset, Files, Printed, TargetKey};
 
 const REGIONS: &str = "regions.csv";
 const DEPARTMENTS: &str = "departments.csv";
@@ -61,13 +61,13 @@ pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
             "code", "name_zh", "name_en", "unit", "frequency", "accumulation", "polarity", "aggregation",
             "category", "definition", "source_department", "formula",
         ],
-        &[],
+        &["aliases", "unit_aliases"],
         &mut errors,
     ) {
-        ds.indicators = indicators(&t, &mut errors);
+        (ds.indicators, ds.indicator_aliases) = indicators(&t, &mut errors);
     }
 
-    let catalog = Catalog::new(ds.regions.clone(), ds.indicators.clone());
+    let catalog = Catalog::new(ds.regions.clone(), ds.indicators.clone()).with_aliases(ds.indicator_aliases.clone());
     let mut obs_files: Vec<&(String, &str)> =
         files.iter().filter(|(p, _)| p.starts_with(OBSERVATIONS_DIR) && p.ends_with(".csv")).collect();
     obs_files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -87,10 +87,10 @@ pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
             "target_text", "attribute", "stated_growth_text", "lead_units", "lead_units_text", "source_doc",
             "source_quote",
         ],
-        &[],
+        &["printed_name", "printed_unit"],
         &mut errors,
     ) {
-        ds.targets = targets(&t, &plan_index, &catalog, &units, &mut errors);
+        (ds.targets, ds.target_printed) = targets(&t, &plan_index, &catalog, &units, &mut errors);
     }
     if let Some(t) = table(
         CONSTRAINTS,
@@ -234,19 +234,14 @@ fn observation(row: &Row<'_>, catalog: &Catalog, errors: &mut Vec<Located>) -> O
         match catalog.indicator(code) {
             None => errors.push(row.error(format!("未知的指标代码 / unknown indicator code `{code}`"))),
             Some(i) => {
+                // The name and unit may be the page's own words when the catalogue lists them.
                 let name = row.text("indicator_name");
-                if !name.is_empty() && name != i.name_zh {
-                    errors.push(row.error(format!(
-                        "指标名称与代码不符 / indicator_name `{name}` does not match {code} ({})",
-                        i.name_zh
-                    )));
+                if !name.is_empty() && !catalog.names_indicator(code, &name) {
+                    errors.push(unknown_name(row, "indicator_name", &name, i, &catalog.aliases(code)));
                 }
                 let unit = row.text("unit");
-                if !unit.is_empty() && unit != i.unit {
-                    errors.push(row.error(format!(
-                        "单位与指标不符 / unit `{unit}` does not match {code} (`{}`)",
-                        i.unit
-                    )));
+                if !unit.is_empty() && !catalog.spells_unit(code, &unit) {
+                    errors.push(unknown_unit(row, "unit", &unit, i, &catalog.aliases(code)));
                 }
                 if let Some(p) = &period {
                     if !i.accepts(p) {
@@ -386,6 +381,31 @@ fn departments(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Loc
     out
 }
 
+/// A printed name that is neither the indicator's name nor one of its aliases, at its cell.
+fn unknown_name(row: &Row<'_>, column: &str, name: &str, i: &Indicator, a: &IndicatorAliases) -> Located {
+    let known = std::iter::once(&i.name_zh).chain(&a.names).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    Located::at_column(
+        row.file,
+        row.line,
+        column,
+        format!(
+            "指标名称与代码不符 / indicator name `{name}` does not match {}: expected {known} (add a printed name to the `aliases` of indicators.csv)",
+            i.code
+        ),
+    )
+}
+
+/// A printed unit that is neither the indicator's unit nor one of its other spellings, at its cell.
+fn unknown_unit(row: &Row<'_>, column: &str, unit: &str, i: &Indicator, a: &IndicatorAliases) -> Located {
+    let known = std::iter::once(&i.unit).chain(&a.units).map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ");
+    Located::at_column(
+        row.file,
+        row.line,
+        column,
+        format!("单位与指标不符 / unit `{unit}` does not match {}: expected {known} (add a spelling to the `unit_aliases` of indicators.csv)", i.code),
+    )
+}
+
 fn plans(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Located>) -> Vec<Plan> {
     let mut out = Vec::new();
     let mut seen = HashMap::new();
@@ -429,8 +449,9 @@ fn plans(t: &Table, regions: &HashMap<&str, &Region>, errors: &mut Vec<Located>)
     out
 }
 
-fn indicators(t: &Table, errors: &mut Vec<Located>) -> Vec<Indicator> {
+fn indicators(t: &Table, errors: &mut Vec<Located>) -> (Vec<Indicator>, BTreeMap<String, IndicatorAliases>) {
     let mut out: Vec<(u64, Indicator)> = Vec::new();
+    let mut aliases: BTreeMap<String, IndicatorAliases> = BTreeMap::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
         let n = errors.len();
@@ -442,6 +463,8 @@ fn indicators(t: &Table, errors: &mut Vec<Located>) -> Vec<Indicator> {
         let polarity: Option<Polarity> = row.parse("polarity", errors);
         let aggregation: Option<Aggregation> = row.parse("aggregation", errors);
         let formula: Option<Option<Formula>> = row.parse_opt("formula", errors);
+        let names = row.list("aliases", errors);
+        let units = row.list("unit_aliases", errors);
         if let Some(c) = &code {
             if !is_indicator_code(c) {
                 errors.push(row.error(format!("指标代码应为大写字母、数字和下划线 / indicator code `{c}` must be UPPER_SNAKE (A-Z, 0-9, _)")));
@@ -450,6 +473,10 @@ fn indicators(t: &Table, errors: &mut Vec<Located>) -> Vec<Indicator> {
         }
         if errors.len() > n {
             continue;
+        }
+        let a = IndicatorAliases { names: names.unwrap(), units: units.unwrap() };
+        if !a.is_empty() {
+            aliases.insert(code.clone().unwrap(), a);
         }
         out.push((
             row.line,
@@ -481,7 +508,23 @@ fn indicators(t: &Table, errors: &mut Vec<Located>) -> Vec<Indicator> {
             }
         }
     }
-    out.into_iter().map(|(_, i)| i).collect()
+    // A printed name must say which indicator it is: no alias may be another indicator's name or
+    // alias, nor repeat its own name.
+    let mut owner: HashMap<&str, &str> = out.iter().map(|(_, i)| (i.name_zh.as_str(), i.code.as_str())).collect();
+    let lines: HashMap<&str, u64> = out.iter().map(|(l, i)| (i.code.as_str(), *l)).collect();
+    for (code, a) in &aliases {
+        for name in &a.names {
+            if let Some(other) = owner.insert(name.as_str(), code.as_str()) {
+                errors.push(Located::at_column(
+                    t.file.clone(),
+                    lines[code.as_str()],
+                    "aliases",
+                    format!("别名重复 / alias `{name}` of {code} already names {other}"),
+                ));
+            }
+        }
+    }
+    (out.into_iter().map(|(_, i)| i).collect(), aliases)
 }
 
 /// Resolves unit names as printed to department codes, within a plan's region tree.
@@ -580,8 +623,9 @@ fn targets(
     catalog: &Catalog,
     units: &UnitResolver<'_>,
     errors: &mut Vec<Located>,
-) -> Vec<Target> {
+) -> (Vec<Target>, BTreeMap<TargetKey, Printed>) {
     let mut out = Vec::new();
+    let mut printed_all = BTreeMap::new();
     let mut seen = HashMap::new();
     for row in t.rows() {
         let n = errors.len();
@@ -610,6 +654,16 @@ fn targets(
             (Some(p), Some(names)) => units.resolve(names, &p.region_code, &row, "lead_units", errors),
             _ => Vec::new(),
         };
+        // The page's words where they are not the catalogue's: each must be an alias.
+        let printed = Printed { name: row.text("printed_name"), unit: row.text("printed_unit") };
+        if let Some(i) = indicator.as_deref().and_then(|c| catalog.indicator(c)) {
+            if !printed.name.is_empty() && !catalog.names_indicator(&i.code, &printed.name) {
+                errors.push(unknown_name(&row, "printed_name", &printed.name, i, &catalog.aliases(&i.code)));
+            }
+            if !printed.unit.is_empty() && !catalog.spells_unit(&i.code, &printed.unit) {
+                errors.push(unknown_unit(&row, "printed_unit", &printed.unit, i, &catalog.aliases(&i.code)));
+            }
+        }
         if let (Some(p), Some(r), Some(i), Some(y)) = (plan, &region, &indicator, target_year) {
             check_unique(&mut seen, format!("{} {r} {i} {y}", p.id), &row, errors);
         }
@@ -631,8 +685,11 @@ fn targets(
             lead_units_text: row.text("lead_units_text"),
             source: Source { doc: row.text("source_doc"), quote: row.text("source_quote") },
         });
+        if printed != Printed::default() {
+            printed_all.insert(crate::target_key(out.last().unwrap()), printed);
+        }
     }
-    out
+    (out, printed_all)
 }
 
 fn constraints(t: &Table, catalog: &Catalog, errors: &mut Vec<Located>) -> Vec<Constraint> {

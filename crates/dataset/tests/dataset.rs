@@ -30,6 +30,12 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whether `quote` writes the whole number `value` in Chinese numerals (全国排名第九位 proves 9): the
+/// documents print ranks so, and a quote without digits for the value is then still its proof.
+fn in_chinese_numerals(quote: &str, value: f64) -> bool {
+    value >= 0.0 && value.fract() == 0.0 && digecon_core::chinese_numbers_in(quote).contains(&(value as u32))
+}
+
 /// Provenance: every quote is in its document (ignoring whitespace, which the text extraction
 /// scattered through the documents) and contains the number it vouches for.
 #[test]
@@ -62,7 +68,8 @@ fn dataset_quotes_are_in_the_documents() {
     };
     for o in &ds.observations {
         let what = format!("observation {} {} {}", o.region_code, o.indicator_code, o.period);
-        check(what, &o.source.doc, &o.source.quote, &[format_value(o.value.abs())]);
+        let must = if in_chinese_numerals(&o.source.quote, o.value) { vec![] } else { vec![format_value(o.value.abs())] };
+        check(what, &o.source.doc, &o.source.quote, &must);
     }
     for t in &ds.targets {
         let what = format!("target {} {} {} {}", t.plan_id, t.region_code, t.indicator_code, t.target_year);
@@ -74,7 +81,9 @@ fn dataset_quotes_are_in_the_documents() {
     }
     for c in &ds.constraints {
         let what = format!("constraint {} {} {} {}", c.region_code, c.indicator_code, c.period, c.relation);
-        let must = if c.relation == digecon_core::Relation::Rank { vec![] } else { vec![format_value(c.value.abs())] };
+        // 负增长 (negative growth) is the bound `< 0` in words.
+        let negative_growth = c.relation == digecon_core::Relation::Lt && c.value == 0.0 && c.source.quote.contains("负增长");
+        let must = if c.relation == digecon_core::Relation::Rank || negative_growth { vec![] } else { vec![format_value(c.value.abs())] };
         check(what, &c.source.doc, &c.source.quote, &must);
     }
     for t in &ds.tasks {
@@ -125,4 +134,67 @@ fn white_paper_activity_figures_are_held() {
     };
     assert_eq!(bound("APPS_5G"), (Relation::Gt, 1500.0));
     assert_eq!(bound("ONLINE_TECH_LEVERAGED"), (Relation::Le, 5.0));
+/// The names and units the documents print stay with the rows, as aliases of the catalogue's.
+#[test]
+fn printed_names_and_units_are_aliases() {
+    let ds = dataset();
+    let catalog = ds.catalog();
+    assert!(catalog.names_indicator("ONLINE_RETAIL", "网上零售额"), "001's table prints 网上零售额");
+    assert!(catalog.names_indicator("ONLINE_RETAIL", "网络零售额"));
+    assert!(catalog.spells_unit("INTERPROV_BW", "Gpbs") && catalog.spells_unit("INTERPROV_BW", "GB"));
+    let printed = |plan: &str, code: &str, year: i32| {
+        let key = (plan.to_string(), ds.plans.iter().find(|p| p.id == plan).unwrap().region_code.clone(), code.to_string(), year);
+        ds.target_printed.get(&key).cloned().unwrap_or_default()
+    };
+    assert_eq!(printed("jx-14fyp", "ONLINE_RETAIL", 2025).name, "网上零售额");
+    assert_eq!(printed("jx-14fyp", "INTERPROV_BW", 2025).unit, "Gpbs");
+    assert_eq!(printed("gz-2023-keypoints", "CORE_REV", 2023).name, "规上数字经济核心产业营收");
+    assert_eq!(printed("gz-14fyp", "MIOT_TERMINALS", 2025).name, "移动物联网终端用户数");
+    assert_eq!(printed("gz-14fyp", "DE_VA", 2025), digecon_dataset::Printed::default(), "a row in the catalogue's words");
+    // Every printed name a target keeps is in its quote.
+    for (k, p) in &ds.target_printed {
+        let t = ds.targets.iter().find(|t| &digecon_dataset::target_key(t) == k).unwrap();
+        let q = squeeze(&t.source.quote);
+        assert!(q.contains(&squeeze(&p.name)) && q.contains(&p.unit), "{k:?}: {p:?} not in {}", t.source.quote);
+    }
+}
+
+/// Ranks the documents print in Chinese numerals are held, each proved by its quote.
+#[test]
+fn ranks_in_chinese_numerals_are_held() {
+    let ds = dataset();
+    let value = |code: &str, year: i32| {
+        let o = ds.observations.iter().find(|o| o.region_code == "360000" && o.indicator_code == code && o.period == digecon_core::Period::Year(year));
+        let o = o.unwrap_or_else(|| panic!("{code} {year}"));
+        assert!(in_chinese_numerals(&o.source.quote, o.value), "{code}: {} is not in {}", o.value, o.source.quote);
+        o.value
+    };
+    assert_eq!(value("INET_REV_RANK_CN", 2022), 9.0, "全国排名第九位");
+    assert_eq!(value("INET_REV_RANK_CENTRAL", 2022), 1.0, "中部六省排名第一位");
+    assert_eq!(value("INET_REV_GROWTH_RANK_CN", 2022), 1.0, "增速在全国位居第一");
+    assert_eq!(value("INET_ENTERPRISES_ABOVE_RANK_CN", 2022), 8.0, "全国排名第八位");
+    assert_eq!(value("INET_ENTERPRISES_ABOVE_RANK_CENTRAL", 2022), 1.0);
+    assert_eq!(value("IIOT_NODES_RANK_CENTRAL", 2022), 1.0, "中部第一");
+    assert_eq!(value("EI_REV_RANK_CN", 2022), 4.0, "第四位");
+    assert_eq!(value("EI_REV_RANK_CN", 2020), 7.0, "001: 全国第七位");
+    assert_eq!(value("EI_REV_RANK_CENTRAL", 2020), 1.0, "001: 中部第一位");
+    // A numeral that is not the value proves nothing.
+    assert!(!in_chinese_numerals("全国排名第九位", 8.0));
+}
+
+/// 负增长 is held as the bound `< 0`: the white paper's five cities with falling software revenue.
+#[test]
+fn negative_growth_is_a_bound() {
+    let ds = dataset();
+    let mut cities: Vec<&str> = ds
+        .constraints
+        .iter()
+        .filter(|c| c.indicator_code == "SW_REV_GROWTH" && c.relation == digecon_core::Relation::Lt && c.value == 0.0)
+        .map(|c| c.region_code.as_str())
+        .collect();
+    cities.sort();
+    assert_eq!(cities, ["360300", "360400", "360700", "360800", "361100"], "萍乡 九江 赣州 吉安 上饶");
+    // Ganzhou's stored value (003: −4.1) agrees.
+    let gz = ds.observations.iter().find(|o| o.region_code == "360700" && o.indicator_code == "SW_REV_GROWTH").unwrap();
+    assert_eq!(gz.value, -4.1);
 }

@@ -96,5 +96,50 @@ fn an_import_file_is_checked_against_the_catalog() {
     // A BOM written by Excel is fine; `%` in the unit column must match the catalogue.
     let text = format!("\u{feff}{}", text.replace(",VA,,,", ",VA,,%,"));
     let err = digecon_dataset::parse_observations("in.csv", &text, &catalog).unwrap_err().to_string();
-    assert!(err.contains("in.csv:2: 单位与指标不符 / unit `%` does not match VA (`亿元`)"), "{err}");
+    assert!(err.contains("in.csv:2:unit: 单位与指标不符 / unit `%` does not match VA: expected `亿元`"), "{err}");
+}
+
+/// Printed names and units: an observation or target may use an alias the catalogue lists; any other
+/// name is an error at its file, line and column.
+#[test]
+fn printed_names_must_be_aliases() {
+    let with_aliases = |fs: &mut Vec<(String, String)>| {
+        let f = fs.iter_mut().find(|(p, _)| p == "indicators.csv").unwrap();
+        f.1 = f
+            .1
+            .replace(",formula\n", ",formula,aliases,unit_aliases\n")
+            .replace("VA,增加值,value added,亿元,year,period,positive,sum,,,,\n", "VA,增加值,value added,亿元,year,period,positive,sum,,,,,增加值规模;增加值总量,亿元人民币\n")
+            .replace("GDP,地区生产总值,GDP,亿元,year,period,positive,sum,,,,\n", "GDP,地区生产总值,GDP,亿元,year,period,positive,sum,,,,,,\n")
+            .replace("VA / GDP * 100\n", "VA / GDP * 100,,\n");
+        let t = fs.iter_mut().find(|(p, _)| p == "targets.csv").unwrap();
+        t.1 = t.1.replace(",source_quote\n", ",source_quote,printed_name,printed_unit\n").replace(",d,q\n", ",d,q,增加值规模,亿元人民币\n");
+        let o = fs.iter_mut().find(|(p, _)| p == "observations/a.csv").unwrap();
+        o.1 = o.1.replace("VA,增加值,亿元", "VA,增加值总量,亿元人民币");
+    };
+    let mut fs = files();
+    with_aliases(&mut fs);
+    let ds = parse(&fs).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ds.indicator_aliases["VA"].names, vec!["增加值规模", "增加值总量"]);
+    assert_eq!(ds.indicator_aliases["VA"].units, vec!["亿元人民币"]);
+    assert!(!ds.indicator_aliases.contains_key("GDP"));
+    let printed = &ds.target_printed[&digecon_dataset::target_key(&ds.targets[0])];
+    assert_eq!((printed.name.as_str(), printed.unit.as_str()), ("增加值规模", "亿元人民币"));
+    assert!(ds.catalog().names_indicator("VA", "增加值总量") && !ds.catalog().names_indicator("GDP", "增加值总量"));
+
+    let edit = |file: &str, from: &str, to: &str| {
+        let mut fs = files();
+        with_aliases(&mut fs);
+        let f = fs.iter_mut().find(|(p, _)| p == file).unwrap();
+        assert!(f.1.contains(from), "{from}");
+        f.1 = f.1.replace(from, to);
+        parse(&fs).expect_err("must fail")
+    };
+    let err = edit("targets.csv", ",d,q,增加值规模,", ",d,q,增值,");
+    assert!(err.contains("targets.csv:2:printed_name: 指标名称与代码不符 / indicator name `增值` does not match VA: expected `增加值`, `增加值规模`, `增加值总量`"), "{err}");
+    let err = edit("targets.csv", ",亿元人民币\n", ",万元\n");
+    assert!(err.contains("targets.csv:2:printed_unit: 单位与指标不符 / unit `万元` does not match VA: expected `亿元`, `亿元人民币`"), "{err}");
+    let err = edit("observations/a.csv", "VA,增加值总量,", "VA,增值,");
+    assert!(err.contains("observations/a.csv:2:indicator_name: 指标名称与代码不符 / indicator name `增值` does not match VA"), "{err}");
+    let err = edit("indicators.csv", "增加值规模;增加值总量", "增加值规模;地区生产总值");
+    assert!(err.contains("indicators.csv:2:aliases: 别名重复 / alias `地区生产总值` of VA already names GDP"), "{err}");
 }

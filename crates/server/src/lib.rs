@@ -162,7 +162,8 @@ impl AppState {
             Err(_) => Vec::new(),
         };
         let c = Arc::new(Catalog {
-            lookup: digecon_dataset::Catalog::new(self.store.regions().await?, indicators.clone()),
+            lookup: digecon_dataset::Catalog::new(self.store.regions().await?, indicators.clone())
+                .with_aliases(self.store.indicator_aliases().await?),
             progress_reads: Arc::from(digecon_app::progress::read_indicators(&targets, &indicators)),
             schemes,
             scheme_reads,

@@ -537,6 +537,11 @@ async fn openapi_document_covers_every_endpoint() {
     assert!(inds.iter().any(|i| i["accumulation"] == "ytd"));
     assert!(inds.iter().all(|i| allowed.contains(&i["accumulation"])), "{allowed:?}");
     assert!(inds.iter().all(|i| i["code"].is_string() && i["name_zh"].is_string() && i["unit"].is_string()));
+    // The names and unit spellings the documents print, joined in (IndicatorDto).
+    let ind = |code: &str| inds.iter().find(|i| i["code"] == code).unwrap().clone();
+    assert_eq!(ind("ONLINE_RETAIL")["aliases"], serde_json::json!(["网上零售额"]));
+    assert_eq!(ind("INTERPROV_BW")["unit_aliases"], serde_json::json!(["Gpbs", "GB"]));
+    assert_eq!(ind("DE_VA_GROWTH")["aliases"], serde_json::json!([]));
 }
 
 /// The evaluation on the documented values alone (no synthetic data loaded): the white paper's

@@ -86,8 +86,8 @@ async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> R
     for (pos, i) in ds.indicators.iter().enumerate() {
         sqlx::query(
             "INSERT INTO indicators (code, name_zh, name_en, unit, frequency, accumulation, polarity, aggregation,
-                                     category, definition, source_department, formula, position)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                     category, definition, source_department, formula, position, aliases, unit_aliases)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&i.code)
         .bind(&i.name_zh)
@@ -102,6 +102,8 @@ async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> R
         .bind(&i.source_department)
         .bind(i.formula.as_ref().map(|f| f.text().to_string()))
         .bind(pos as i64)
+        .bind(ds.indicator_aliases.get(&i.code).map(|a| a.names.join(";")).unwrap_or_default())
+        .bind(ds.indicator_aliases.get(&i.code).map(|a| a.units.join(";")).unwrap_or_default())
         .execute(&mut **tx)
         .await?;
         progress("indicators", pos as u64 + 1, n);
@@ -134,10 +136,12 @@ async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> R
 
     let n = ds.targets.len() as u64;
     for (k, t) in ds.targets.iter().enumerate() {
+        let printed = ds.target_printed.get(&digecon_dataset::target_key(t)).cloned().unwrap_or_default();
         sqlx::query(
             "INSERT INTO targets (plan_id, region_code, indicator_code, base_year, base_text, base_value, target_year,
-                                  target_text, attribute, stated_growth_text, lead_units, lead_units_text, source_doc, source_quote)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                  target_text, attribute, stated_growth_text, lead_units, lead_units_text, source_doc, source_quote,
+                                  printed_name, printed_unit)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&t.plan_id)
         .bind(&t.region_code)
@@ -153,6 +157,8 @@ async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> R
         .bind(&t.lead_units_text)
         .bind(&t.source.doc)
         .bind(&t.source.quote)
+        .bind(printed.name)
+        .bind(printed.unit)
         // See observations::record_revision: never cache a statement that binds a NULL double.
         .persistent(t.base_value.is_some())
         .execute(&mut **tx)

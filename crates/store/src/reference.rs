@@ -1,12 +1,12 @@
 //! Reading the reference data back: regions, departments, indicators, plans, targets,
 //! constraints, tasks, projects.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use digecon_core::{
-    Constraint, Department, Indicator, Milestone, Plan, Project, Region, Source, Target, Task,
+    Constraint, Department, Indicator, IndicatorAliases, Milestone, Plan, Project, Region, Source, Target, Task,
 };
-use digecon_dataset::Catalog;
+use digecon_dataset::{Catalog, Printed, TargetKey};
 use sqlx::Row;
 
 use crate::{parse_stored, Result, Store, StoreError};
@@ -91,15 +91,29 @@ impl Store {
             .collect()
     }
 
-    /// Regions and indicators, for checking import files. An empty catalogue means the database
-    /// was never initialised, which is an error rather than "every code is unknown".
+    /// The other printed names and unit spellings of the indicators that have any, by code.
+    pub async fn indicator_aliases(&self) -> Result<BTreeMap<String, IndicatorAliases>> {
+        let rows = sqlx::query("SELECT code, aliases, unit_aliases FROM indicators WHERE aliases <> '' OR unit_aliases <> ''")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let (names, units): (String, String) = (r.try_get(1)?, r.try_get(2)?);
+                Ok((r.try_get(0)?, IndicatorAliases { names: split_list(&names), units: split_list(&units) }))
+            })
+            .collect()
+    }
+
+    /// Regions and indicators (with their printed names), for checking import files. An empty
+    /// catalogue means the database was never initialised, which is an error rather than "every
+    /// code is unknown".
     pub async fn catalog(&self) -> Result<Catalog> {
         let regions = self.regions().await?;
         let indicators = self.indicators().await?;
         if regions.is_empty() || indicators.is_empty() {
             return Err(StoreError::NotInitialised);
         }
-        Ok(Catalog::new(regions, indicators))
+        Ok(Catalog::new(regions, indicators).with_aliases(self.indicator_aliases().await?))
     }
 
     pub async fn plans(&self) -> Result<Vec<Plan>> {
@@ -156,6 +170,24 @@ impl Store {
                     lead_units_text: r.try_get(11)?,
                     source: Source { doc: r.try_get(12)?, quote: r.try_get(13)? },
                 })
+            })
+            .collect()
+    }
+
+    /// The name and unit the source of each target prints where they are not the catalogue's,
+    /// optionally of one plan (targets without any are left out).
+    pub async fn target_printed(&self, plan_id: Option<&str>) -> Result<BTreeMap<TargetKey, Printed>> {
+        let rows = sqlx::query(
+            "SELECT plan_id, region_code, indicator_code, target_year, printed_name, printed_unit
+             FROM targets WHERE ($1 = '' OR plan_id = $1) AND (printed_name <> '' OR printed_unit <> '')",
+        )
+        .bind(plan_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let key = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get::<i64, _>(3)? as i32);
+                Ok((key, Printed { name: r.try_get(4)?, unit: r.try_get(5)? }))
             })
             .collect()
     }

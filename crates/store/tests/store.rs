@@ -59,6 +59,20 @@ async fn default_dataset_loads_with_documented_values() {
         assert_eq!(projects.len(), 18, "{l}");
         assert_eq!(projects[5].milestones.iter().map(|m| m.year).collect::<Vec<_>>(), vec![2023, 2025], "{l}");
 
+        // Names as printed (migration 0008): aliases, printed names and units, and a catalogue that
+        // accepts an alias in an import row.
+        let aliases = s.indicator_aliases().await.unwrap();
+        assert_eq!(aliases["ONLINE_RETAIL"].names, vec!["网上零售额"], "{l}");
+        assert_eq!(aliases["INTERPROV_BW"].units, vec!["Gpbs", "GB"], "{l}");
+        assert!(!aliases.contains_key("DE_VA_GROWTH"), "{l}");
+        let printed = s.target_printed(Some("jx-14fyp")).await.unwrap();
+        let key = |code: &str| ("jx-14fyp".to_string(), "360000".to_string(), code.to_string(), 2025);
+        assert_eq!(printed[&key("ONLINE_RETAIL")].name, "网上零售额", "{l}");
+        assert_eq!(printed[&key("INTERPROV_BW")].unit, "Gpbs", "{l}");
+        assert!(!printed.contains_key(&key("DE_VA")), "{l}");
+        assert!(s.target_printed(Some("gz-14fyp")).await.unwrap().keys().all(|k| k.0 == "gz-14fyp"), "{l}");
+        assert!(s.catalog().await.unwrap().names_indicator("ONLINE_RETAIL", "网上零售额"), "{l}");
+
         let c = s.counts().await.unwrap();
         assert_eq!(c.regions, 115, "{l}: 112 divisions + 3 zones");
         s.close().await;

@@ -400,12 +400,15 @@ pub async fn list(a: ListArgs) -> anyhow::Result<()> {
                 .collect(),
         ),
         ListWhat::Indicators => (
-            &["code", "name_zh", "name_en", "unit", "frequency", "polarity", "aggregation", "category", "formula"],
-            store
+            &["code", "name_zh", "name_en", "unit", "frequency", "polarity", "aggregation", "category", "formula", "aliases", "unit_aliases"],
+            {
+                let aliases = store.indicator_aliases().await?;
+                store
                 .indicators()
                 .await?
                 .into_iter()
                 .map(|i| {
+                    let a = aliases.get(&i.code).cloned().unwrap_or_default();
                     vec![
                         i.code,
                         i.name_zh,
@@ -416,9 +419,12 @@ pub async fn list(a: ListArgs) -> anyhow::Result<()> {
                         i.aggregation.to_string(),
                         i.category,
                         i.formula.map(|f| f.to_string()).unwrap_or_default(),
+                        a.names.join(";"),
+                        a.units.join(";"),
                     ]
                 })
-                .collect(),
+                .collect()
+            },
         ),
         ListWhat::Plans => (
             &["id", "name_zh", "kind", "region_code", "start_year", "end_year", "source_doc"],
@@ -432,12 +438,15 @@ pub async fn list(a: ListArgs) -> anyhow::Result<()> {
                 .collect(),
         ),
         ListWhat::Targets => (
-            &["plan", "region_code", "indicator_code", "base_year", "base_text", "base_value", "target_year", "target_text", "attribute", "stated_growth_text", "lead_units"],
-            store
+            &["plan", "region_code", "indicator_code", "base_year", "base_text", "base_value", "target_year", "target_text", "attribute", "stated_growth_text", "lead_units", "printed_name", "printed_unit"],
+            {
+                let printed = store.target_printed(plan).await?;
+                store
                 .targets(plan)
                 .await?
                 .into_iter()
                 .map(|t| {
+                    let p = printed.get(&digecon_dataset::target_key(&t)).cloned().unwrap_or_default();
                     vec![
                         t.plan_id,
                         t.region_code,
@@ -450,9 +459,12 @@ pub async fn list(a: ListArgs) -> anyhow::Result<()> {
                         t.attribute.map(|x| x.as_zh().to_string()).unwrap_or_default(),
                         t.stated_growth_text,
                         t.lead_units.join(";"),
+                        p.name,
+                        p.unit,
                     ]
                 })
-                .collect(),
+                .collect()
+            },
         ),
         ListWhat::Constraints => (
             &["region_code", "indicator_code", "period", "relation", "value", "source_doc", "source_quote"],

@@ -22,6 +22,18 @@ pub struct RegionDto {
     pub in_scope: bool,
 }
 
+/// An indicator with the other names and unit spellings the documents print for it (网上零售额 for
+/// 网络零售额, `Gpbs` for `Gbps`), which the domain model keeps beside the indicator, joined in.
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorDto {
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    /// 别名 / other names the documents print for it.
+    pub aliases: Vec<String>,
+    /// 单位的其他写法 / other spellings of its unit the documents print (meaning `unit`).
+    pub unit_aliases: Vec<String>,
+}
+
 /// 地区 / regions (all of them; `in_scope` says whose data you may see)
 #[utoipa::path(get, path = "/api/v1/regions", tag = "catalog",
     responses((status = 200, body = Vec<RegionDto>), (status = 401, body = ErrorResponse)))]
@@ -37,9 +49,18 @@ pub async fn regions(State(state): State<AppState>, auth: Auth) -> Json<Vec<Regi
 
 /// 指标 / indicators
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "catalog",
-    responses((status = 200, body = Vec<Indicator>), (status = 401, body = ErrorResponse)))]
-pub async fn indicators(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<Indicator>>> {
-    Ok(Json(state.catalog().await?.indicators.clone()))
+    responses((status = 200, body = Vec<IndicatorDto>), (status = 401, body = ErrorResponse)))]
+pub async fn indicators(State(state): State<AppState>, _auth: Auth) -> ApiResult<Json<Vec<IndicatorDto>>> {
+    let c = state.catalog().await?;
+    Ok(Json(
+        c.indicators
+            .iter()
+            .map(|i| {
+                let a = c.lookup.aliases(&i.code);
+                IndicatorDto { indicator: i.clone(), aliases: a.names, unit_aliases: a.units }
+            })
+            .collect(),
+    ))
 }
 
 /// 单位 / departments
