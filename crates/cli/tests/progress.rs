@@ -41,7 +41,10 @@ fn progress_and_check_plans_on_both_backends() {
         assert!(r.ok, "{l}: {}", r.err);
         assert_eq!(r.out.lines().next(), Some(HEADER), "{l}");
         let rs = rows(&r.out);
-        assert_eq!(rs.len(), 23, "{l}");
+        assert_eq!(rs.len(), 26, "{l}: 19 table rows + 7 goals of 发展目标");
+        // A goal of 发展目标 without any value yet: 60%以上县(市、区)建成新型智慧城市.
+        let sc = rs.iter().find(|x| x[2] == "建成新型智慧城市的县（市、区）比例").unwrap();
+        assert_eq!((sc[7].as_str(), sc[9].as_str()), ("60%以上", ""), "{l}: {sc:?}");
         // 数字经济增加值: 8354 → 16000 at 14 %; expected 2022 = 8354 × 1.14² = 10856.8584; (11874 − 8354) / 2502.8584 = 1.406.
         let de = rs.iter().find(|x| x[2] == "数字经济增加值").unwrap();
         assert_eq!(

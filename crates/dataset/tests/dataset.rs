@@ -134,6 +134,8 @@ fn white_paper_activity_figures_are_held() {
     };
     assert_eq!(bound("APPS_5G"), (Relation::Gt, 1500.0));
     assert_eq!(bound("ONLINE_TECH_LEVERAGED"), (Relation::Le, 5.0));
+}
+
 /// The names and units the documents print stay with the rows, as aliases of the catalogue's.
 #[test]
 fn printed_names_and_units_are_aliases() {
@@ -157,6 +159,21 @@ fn printed_names_and_units_are_aliases() {
         let q = squeeze(&t.source.quote);
         assert!(q.contains(&squeeze(&p.name)) && q.contains(&p.unit), "{k:?}: {p:?} not in {}", t.source.quote);
     }
+}
+
+/// 001's 发展目标 goals the table does not carry are targets, with the wording as printed.
+#[test]
+fn the_fyp_goals_outside_the_table_are_targets() {
+    let ds = dataset();
+    let target = |code: &str| {
+        let t = ds.targets.iter().find(|t| t.plan_id == "jx-14fyp" && t.indicator_code == code && t.target_year == 2025);
+        t.unwrap_or_else(|| panic!("{code}")).target_text.clone()
+    };
+    assert_eq!(target("SMART_CITY_COUNTY_SHARE"), "60%以上");
+    assert_eq!(target("BENCHMARK_SMART_CITIES"), "力争打造2-3个");
+    assert_eq!(target("VILLAGE_5G_SHARE"), "80%");
+    assert_eq!(ds.targets.iter().filter(|t| t.plan_id == "jx-14fyp").count(), 26, "19 table rows + 7 from 发展目标");
+    assert_eq!(ds.targets.len(), 123);
 }
 
 /// Ranks the documents print in Chinese numerals are held, each proved by its quote.
