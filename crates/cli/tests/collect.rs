@@ -340,6 +340,19 @@ fn an_import_with_bad_cells_writes_nothing_and_names_every_cell() {
     }
 }
 
+/// A county enters its March 2023 monthly values (JXDE-M) at `now`, as itself, and submits them.
+fn file_march(d: &Path, db: &TestDb, now: &str, county: &str, submit: bool) {
+    let actor = ["--actor-name", county, "--actor-role", "county", "--actor-region", county];
+    let mut a = vec!["filings", "set", "--form", "JXDE-M", "--filer", county, "--period", "2023-03", "EIM_REV_YTD=10", "SW_REV_YTD=1", "BS_5G_OPEN_M=100", "DE_KEY_PROJECTS_INV_YTD=2"];
+    a.extend_from_slice(&actor);
+    ok(digecon(d, db, now, &a), "set");
+    if submit {
+        let mut a = vec!["filings", "submit", "--form", "JXDE-M", "--filer", county, "--period", "2023-03"];
+        a.extend_from_slice(&actor);
+        ok(digecon(d, db, now, &a), "submit");
+    }
+}
+
 #[test]
 fn filing_rate_and_timeliness_with_on_time_late_and_missing() {
     let dir = tempfile::tempdir().unwrap();
@@ -347,19 +360,7 @@ fn filing_rate_and_timeliness_with_on_time_late_and_missing() {
     for db in TestDb::both() {
         let l = db.label;
         ok(digecon(d, &db, "2023-04-01T02:00:00Z", &["init"]), "init");
-        let values = ["EIM_REV_YTD=10", "SW_REV_YTD=1", "BS_5G_OPEN_M=100", "DE_KEY_PROJECTS_INV_YTD=2"];
-        let file = |now: &str, county: &str, submit: bool| {
-            let actor = ["--actor-name", county, "--actor-role", "county", "--actor-region", county];
-            let mut a = vec!["filings", "set", "--form", "JXDE-M", "--filer", county, "--period", "2023-03"];
-            a.extend_from_slice(&values);
-            a.extend_from_slice(&actor);
-            ok(digecon(d, &db, now, &a), "set");
-            if submit {
-                let mut a = vec!["filings", "submit", "--form", "JXDE-M", "--filer", county, "--period", "2023-03"];
-                a.extend_from_slice(&actor);
-                ok(digecon(d, &db, now, &a), "submit");
-            }
-        };
+        let file = |now: &str, county: &str, submit: bool| file_march(d, &db, now, county, submit);
         // 章贡区 on time (2023-04-10 23:30 Beijing time = 15:30 UTC, the last minutes of the due date);
         // 南康区 late (04-11 00:30 Beijing); 赣县区 a draft only; the other 97 counties nothing.
         file("2023-04-10T15:30:00Z", "360702", true);
@@ -482,13 +483,7 @@ fn todo_bulk_review_and_reminders_from_the_cli() {
         let now = "2023-04-05T02:00:00Z";
         ok(digecon(d, &db, now, &["init"]), "init");
         for county in ["360702", "360703", "360704"] {
-            let actor = ["--actor-name", county, "--actor-role", "county", "--actor-region", county];
-            let mut a = vec!["filings", "set", "--form", "JXDE-M", "--filer", county, "--period", "2023-03", "EIM_REV_YTD=10", "SW_REV_YTD=1", "BS_5G_OPEN_M=100", "DE_KEY_PROJECTS_INV_YTD=2"];
-            a.extend_from_slice(&actor);
-            ok(digecon(d, &db, now, &a), "set");
-            let mut a = vec!["filings", "submit", "--form", "JXDE-M", "--filer", county, "--period", "2023-03"];
-            a.extend_from_slice(&actor);
-            ok(digecon(d, &db, now, &a), "submit");
+            file_march(d, &db, now, county, true);
         }
         let todo = ok(digecon(d, &db, now, &with(&["filings", "todo", "--format", "csv"], CITY)), "city todo");
         let review: Vec<&str> = todo.lines().filter(|x| x.starts_with("review,JXDE-M,")).collect();
