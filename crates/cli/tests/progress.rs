@@ -91,6 +91,8 @@ fn progress_and_check_plans_on_both_backends() {
                 s("", "产业数字化增加值增速", "2022", "derived"),
                 s("", "关键工序数控化率", "2022", "stated_twice"),
                 s("", "数字经济增加值占GDP比重提升幅度", "2022", "derived"),
+                s("", "数字经济产业项目实际利用外资占比（本年累计）", "2022-10", "derived"),
+                s("", "生态环境视频监控接入路数", "2022", "derived"),
                 s("", "数字经济核心产业增加值", "2020", "stated_twice"),
                 s("", "营收超百亿元企业营收占数字经济核心产业营收比重", "2022", "derived"),
                 s("gz-14fyp", "数字经济核心产业增加值", "2023", "projection_vs_target"),

@@ -180,7 +180,7 @@ pub fn check_statements(inputs: &Inputs, tables: &[ProjectionTable], docs: &Docu
     out
 }
 
-type Key = (String, String, i32);
+type Key = (String, String, Period);
 
 struct Leaf {
     key: Key,
@@ -198,12 +198,12 @@ struct Statements<'a> {
 impl<'a> Statements<'a> {
     fn new(inputs: &'a Inputs) -> Statements<'a> {
         let indicators: HashMap<&str, &Indicator> = inputs.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
-        let mut obs: Vec<&Observation> = inputs.observations.iter().filter(|o| !o.synthetic && matches!(o.period, Period::Year(_))).collect();
-        obs.sort_by(|a, b| (&a.region_code, &a.indicator_code, a.period.year()).cmp(&(&b.region_code, &b.indicator_code, b.period.year())));
+        let mut obs: Vec<&Observation> = inputs.observations.iter().filter(|o| !o.synthetic).collect();
+        obs.sort_by(|a, b| (&a.region_code, &a.indicator_code, a.period).cmp(&(&b.region_code, &b.indicator_code, b.period)));
         let mut leaves = Vec::new();
         let mut by_key = HashMap::new();
         for o in obs {
-            let key = (o.region_code.clone(), o.indicator_code.clone(), o.period.year());
+            let key = (o.region_code.clone(), o.indicator_code.clone(), o.period);
             if by_key.contains_key(&key) {
                 continue;
             }
@@ -331,7 +331,7 @@ impl Routes<'_, '_> {
     }
 
     /// `e` for `region` and `year` with every indicator replaced by its routes.
-    fn substitute(&self, e: &Expr, region: &str, year: i32, skip: usize, depth: usize) -> Vec<Expr> {
+    fn substitute(&self, e: &Expr, region: &str, year: Period, skip: usize, depth: usize) -> Vec<Expr> {
         let cross = |a: Vec<Expr>, b: Vec<Expr>, f: &dyn Fn(Expr, Expr) -> Expr| -> Vec<Expr> {
             let mut v = Vec::new();
             for x in &a {
@@ -353,9 +353,10 @@ impl Routes<'_, '_> {
                 cross(self.substitute(a, region, year, skip, depth), self.substitute(b, region, year, skip, depth), &|x, y| bin(x, op, y))
             }
             Expr::Call(Func::Yoy, a) => {
-                cross(self.substitute(&a[0], region, year, skip, depth), self.substitute(&a[0], region, year - 1, skip, depth), &growth)
+                cross(self.substitute(&a[0], region, year, skip, depth), self.substitute(&a[0], region, year.same_period_last_year(), skip, depth), &growth)
             }
-            Expr::Call(Func::Ly | Func::Prev, a) => self.substitute(&a[0], region, year - 1, skip, depth),
+            Expr::Call(Func::Ly, a) => self.substitute(&a[0], region, year.same_period_last_year(), skip, depth),
+            Expr::Call(Func::Prev, a) => self.substitute(&a[0], region, year.prev(), skip, depth),
             Expr::Call(Func::Sum, a) => {
                 let mut acc = vec![Expr::Number(0.0)];
                 for x in a {
@@ -368,24 +369,25 @@ impl Routes<'_, '_> {
     }
 
     /// Whether `e` (for `year`) reads `hole`, and how often.
-    fn reads(e: &Expr, region: &str, year: i32, hole: &Key) -> usize {
+    fn reads(e: &Expr, region: &str, year: Period, hole: &Key) -> usize {
         match e {
             Expr::Indicator(c) => usize::from(region == hole.0 && *c == hole.1 && year == hole.2),
             Expr::Neg(a) => Self::reads(a, region, year, hole),
             Expr::Binary(a, _, b) => Self::reads(a, region, year, hole) + Self::reads(b, region, year, hole),
-            Expr::Call(Func::Yoy, a) => Self::reads(&a[0], region, year, hole) + Self::reads(&a[0], region, year - 1, hole),
-            Expr::Call(Func::Ly | Func::Prev, a) => Self::reads(&a[0], region, year - 1, hole),
+            Expr::Call(Func::Yoy, a) => Self::reads(&a[0], region, year, hole) + Self::reads(&a[0], region, year.same_period_last_year(), hole),
+            Expr::Call(Func::Ly, a) => Self::reads(&a[0], region, year.same_period_last_year(), hole),
+            Expr::Call(Func::Prev, a) => Self::reads(&a[0], region, year.prev(), hole),
             Expr::Call(_, a) => a.iter().map(|x| Self::reads(x, region, year, hole)).sum(),
             Expr::Number(_) | Expr::PeriodInYear => 0,
         }
     }
 
     /// Solves `e = t` for `hole` (read once by `e`): the expressions `hole` then equals.
-    fn invert(&self, e: &Expr, region: &str, year: i32, t: Vec<Expr>, hole: &Key, skip: usize) -> Vec<Expr> {
+    fn invert(&self, e: &Expr, region: &str, year: Period, t: Vec<Expr>, hole: &Key, skip: usize) -> Vec<Expr> {
         if t.is_empty() {
             return t;
         }
-        let other = |x: &Expr, y: i32| self.substitute(x, region, y, skip, 1);
+        let other = |x: &Expr, y: Period| self.substitute(x, region, y, skip, 1);
         let pair = |ts: &[Expr], os: Vec<Expr>, f: &dyn Fn(Expr, Expr) -> Expr| -> Vec<Expr> {
             let mut v = Vec::new();
             for a in ts {
@@ -414,14 +416,15 @@ impl Routes<'_, '_> {
                 };
                 self.invert(inner, region, year, t2, hole, skip)
             }
-            Expr::Call(Func::Ly | Func::Prev, a) => self.invert(&a[0], region, year - 1, t, hole, skip),
+            Expr::Call(Func::Ly, a) => self.invert(&a[0], region, year.same_period_last_year(), t, hole, skip),
+            Expr::Call(Func::Prev, a) => self.invert(&a[0], region, year.prev(), t, hole, skip),
             Expr::Call(Func::Yoy, a) => {
-                if Self::reads(&a[0], region, year - 1, hole) > 0 {
+                if Self::reads(&a[0], region, year.same_period_last_year(), hole) > 0 {
                     // before = now / (1 + g / 100)
                     let t2 = pair(&t, other(&a[0], year), &|g, now| bin(now, Op::Div, factor(g)));
-                    self.invert(&a[0], region, year - 1, t2, hole, skip)
+                    self.invert(&a[0], region, year.same_period_last_year(), t2, hole, skip)
                 } else {
-                    let t2 = pair(&t, other(&a[0], year - 1), &|g, before| bin(before, Op::Mul, factor(g)));
+                    let t2 = pair(&t, other(&a[0], year.same_period_last_year()), &|g, before| bin(before, Op::Mul, factor(g)));
                     self.invert(&a[0], region, year, t2, hole, skip)
                 }
             }
@@ -462,7 +465,7 @@ impl Routes<'_, '_> {
     }
 }
 
-fn collect_keys(e: &Expr, region: &str, year: i32, out: &mut Vec<Key>) {
+fn collect_keys(e: &Expr, region: &str, year: Period, out: &mut Vec<Key>) {
     match e {
         Expr::Indicator(c) => out.push((region.to_string(), c.clone(), year)),
         Expr::Neg(a) => collect_keys(a, region, year, out),
@@ -472,9 +475,10 @@ fn collect_keys(e: &Expr, region: &str, year: i32, out: &mut Vec<Key>) {
         }
         Expr::Call(Func::Yoy, a) => {
             collect_keys(&a[0], region, year, out);
-            collect_keys(&a[0], region, year - 1, out);
+            collect_keys(&a[0], region, year.same_period_last_year(), out);
         }
-        Expr::Call(Func::Ly | Func::Prev, a) => collect_keys(&a[0], region, year - 1, out),
+        Expr::Call(Func::Ly, a) => collect_keys(&a[0], region, year.same_period_last_year(), out),
+        Expr::Call(Func::Prev, a) => collect_keys(&a[0], region, year.prev(), out),
         Expr::Call(_, a) => a.iter().for_each(|x| collect_keys(x, region, year, out)),
         Expr::Number(_) | Expr::PeriodInYear => {}
     }
@@ -599,10 +603,7 @@ fn stated_twice(s: &Statements, inputs: &Inputs, tables: &[ProjectionTable], doc
     // (key, second statement, how it is described)
     let mut seconds: Vec<(Key, Cited)> = Vec::new();
     for t in &docs.twice {
-        let key = (t.region_code.clone(), t.indicator_code.clone(), t.period.year());
-        if !matches!(t.period, Period::Year(_)) {
-            continue;
-        }
+        let key = (t.region_code.clone(), t.indicator_code.clone(), t.period);
         seconds.push((key.clone(), Cited { what: format!("{} {} {}", key.0, key.1, key.2), value: t.value.clone(), doc: t.source.doc.clone(), quote: t.source.quote.clone() }));
     }
     for t in &inputs.targets {
@@ -613,7 +614,7 @@ fn stated_twice(s: &Statements, inputs: &Inputs, tables: &[ProjectionTable], doc
         if printed(text).is_none() {
             continue;
         }
-        let key = (t.region_code.clone(), t.indicator_code.clone(), by);
+        let key = (t.region_code.clone(), t.indicator_code.clone(), Period::Year(by));
         seconds.push((key.clone(), Cited { what: format!("{} 基期 {} {} {}", t.plan_id, key.0, key.1, key.2), value: text.to_string(), doc: t.source.doc.clone(), quote: t.source.quote.clone() }));
     }
     for table in tables {
@@ -621,7 +622,7 @@ fn stated_twice(s: &Statements, inputs: &Inputs, tables: &[ProjectionTable], doc
             // Only the first row restates an actual (the base year); the later years are the
             // projection, which an actual may well differ from.
             if let Some(cell) = col.cells.first() {
-                let key = (table.region_code.clone(), col.indicator_code.clone(), cell.year);
+                let key = (table.region_code.clone(), col.indicator_code.clone(), Period::Year(cell.year));
                 seconds.push((key.clone(), Cited { what: format!("{} {} {} {}", table.id, key.0, key.1, key.2), value: cell.value.to_string(), doc: table.source_doc.clone(), quote: cell.source_quote.clone() }));
             }
         }

@@ -177,10 +177,12 @@ fn every_contradiction_of_the_documents_is_found() {
     assert!(msg("DE_VA_GDP_SHARE_CHG", "2022").message.contains("contradicts 3.0775–3.1974"), "{}", msg("DE_VA_GDP_SHARE_CHG", "2022").message);
     assert!(msg("CORE_ENT_100B_REV_SHARE", "2022").message.contains("contradicts 26.4276–26.4277"));
     assert!(msg("CORE_VA_GROWTH", "2023").message.contains("implies growth of 15.06%"));
+    assert!(msg("ENV_VIDEO_CHANNELS", "2022").message.contains("contradicts 7052.5–7059.5"), "{}", msg("ENV_VIDEO_CHANNELS", "2022").message);
+    assert!(msg("DE_FDI_YTD_SHARE", "2022-10").message.contains("contradicts 20.3"), "{}", msg("DE_FDI_YTD_SHARE", "2022-10").message);
     assert_eq!(msg("KEY_PROC_NC_RATE", "2022").statements[1].value, "54.4");
 }
 
-/// The 15 contradictions (data/README.md, "Contradictions in the documents").
+/// The 17 contradictions (data/README.md, "Contradictions in the documents").
 const EXPECTED: &[(&str, &str, &str, &str, CheckKind)] = &[
     // 001: 18 %/yr from 296 gives 677.2, not 600; 18左右 from 1582 gives 3619, not 3000左右; 11 %/yr from
     // 1488 gives 2507, below >3500.
@@ -200,7 +202,11 @@ const EXPECTED: &[(&str, &str, &str, &str, CheckKind)] = &[
     // 9733 after an increase of 663 is +7.31 %, printed 7.1 %.
     ("", "360000", "BS_5G_SHARE", "2022", CheckKind::Derived),
     ("", "360000", "CORE_ENT_100B_REV_SHARE", "2022", CheckKind::Derived),
+    // 2022 年 1-10 月: 3.55 of 17.44 亿美元 is 20.36 %, printed 占18.6%.
+    ("", "360000", "DE_FDI_YTD_SHARE", "2022-10", CheckKind::Derived),
     ("", "360000", "DE_VA_GDP_SHARE_CHG", "2022", CheckKind::Derived),
+    // The seven parts of the environmental video channels add up to 7056, the total is printed 7046.
+    ("", "360000", "ENV_VIDEO_CHANNELS", "2022", CheckKind::Derived),
     ("", "360000", "ID_VA_GROWTH", "2022", CheckKind::Derived),
     // 000: 关键工序数控化率 50.7 % and 54.4 %; 004: Ganzhou's 2020 core value added 241.2 and 241.0.
     ("", "360000", "KEY_PROC_NC_RATE", "2022", CheckKind::StatedTwice),
