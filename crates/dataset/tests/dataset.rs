@@ -215,3 +215,38 @@ fn negative_growth_is_a_bound() {
     let gz = ds.observations.iter().find(|o| o.region_code == "360700" && o.indicator_code == "SW_REV_GROWTH").unwrap();
     assert_eq!(gz.value, -4.1);
 }
+
+/// The remaining facts of 001's 发展基础 and 004's 发展现状 (issue 15 item 1), as printed: counts,
+/// shares, a rank streak, a Chinese-numeral count (两个 nodes) and the bounds written 近 / 超.
+#[test]
+fn fyp_background_figures_are_held() {
+    use digecon_core::Relation;
+    let ds = dataset();
+    let value = |region: &str, code: &str| {
+        ds.observations
+            .iter()
+            .find(|o| o.region_code == region && o.indicator_code == code && o.period.to_string() == "2020")
+            .map(|o| o.value)
+            .unwrap_or_else(|| panic!("no observation {region} {code} 2020"))
+    };
+    assert_eq!(value("360000", "NBIOT_BS_10K"), 7.2);
+    assert_eq!(value("360000", "DATA_SILOS_LINKED_LOCAL"), 498.0);
+    assert_eq!(value("360000", "DIGITAL_VILLAGE_PILOTS_NATL"), 4.0);
+    assert_eq!(value("360000", "ONE_VISIT_RATE"), 95.3);
+    assert_eq!(value("360000", "STI_RANK_RISE_YEARS"), 7.0);
+    assert_eq!(value("360000", "IIOT_5G_DEMO_ENT_FIRST"), 14.0);
+    assert_eq!(value("360700", "IIOT_5G_DEMO_ENT_FIRST"), 5.0);
+    assert_eq!(value("360700", "IIOT_NODES"), 2.0);
+    assert_eq!(value("360700", "GOV_SYSTEMS_LINKED"), 140.0);
+    assert_eq!(value("360700", "NATL_PROV_SYSTEMS_LINK_RATE"), 51.0);
+    let bound = |region: &str, code: &str| {
+        ds.constraints
+            .iter()
+            .find(|c| c.region_code == region && c.indicator_code == code)
+            .map(|c| (c.relation, c.value))
+            .unwrap_or_else(|| panic!("no constraint {region} {code}"))
+    };
+    assert_eq!(bound("360000", "GFT_MOBILE_ITEMS"), (Relation::Le, 7000.0));
+    assert_eq!(bound("360700", "XINCHUANG_ENT_INTRODUCED"), (Relation::Le, 50.0));
+    assert_eq!(bound("360700", "STBD_PROJECTS_SIGNED"), (Relation::Gt, 100.0));
+}
