@@ -306,6 +306,8 @@ fn is_blank(s: &str) -> bool {
 const INCREASE_VERBS: &[&str] = &["提升", "提高", "增长", "增加"];
 const INCREASE_ADVERBS: &[&str] = &["大幅", "显著", "明显", "稳步", "持续", "进一步", ""];
 const ACCELERATE: &[&str] = &["加快提升", "加快提高", "加快增长", "加速提升"];
+/// Words that make a share's goal "every one" (100 %).
+const EVERY_PREFIXES: &[&str] = &["所有", "全部", "全省"];
 const RANK_UP: &[&str] = &["实现进位赶超", "进位赶超", "实现进位", "争先进位", "位次前移", "排名提升"];
 const POSITIVE_GROWTH: &[&str] = &["实现正增长", "保持正增长", "正增长"];
 const ABOVE_VERBS: &[&str] = &["超过", "高于", "超出", "超"];
@@ -449,6 +451,21 @@ fn unit_shift(printed: &str, indicator_unit: &str) -> Result<i32, String> {
 
 /// Reads a target text for `indicator`.
 pub fn parse_target(text: &str, indicator: &Indicator) -> Result<ParsedTarget, WordingError> {
+    let parsed = parse_words(text, indicator);
+    // Every unit / full coverage of a share: `所有设区市`, `全部行政村实现…覆盖`, `全省设区市建成…`,
+    // `…全覆盖` say 100 % without printing it. Only for a share (unit %), and only where the text
+    // reads no other way: a count has no "all", and `全省…达到 60%` keeps its number.
+    if parsed.is_err() && indicator.unit == "%" {
+        let s = normalise(text);
+        if EVERY_PREFIXES.iter().any(|p| s.starts_with(p)) || s.contains("全覆盖") {
+            let notes = vec!["所有 / 全部 / 全省 / 全覆盖 读作 100% / read as 100 %".to_string()];
+            return Ok(ParsedTarget { text: text.to_string(), meaning: Meaning::Reach(100.0), basis: basis_of(indicator), notes });
+        }
+    }
+    parsed
+}
+
+fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, WordingError> {
     let err = |reason: String| WordingError { text: text.to_string(), indicator: indicator.code.clone(), reason };
     let s = normalise(text);
     if is_blank(&s) {
@@ -768,6 +785,11 @@ mod tests {
         assert_eq!(m("超全国平均水平", "%"), Meaning::AboveReference(Reference::NationalAverage));
         assert_eq!(m("实现正增长", "%"), Meaning::PositiveGrowth);
         assert_eq!(m("大幅提升", "家"), Meaning::Qualitative(Qualitative::Increase { adverb: "大幅".into() }));
+        // Every unit / full coverage of a share is 100 %; a count has no such reading.
+        assert_eq!(m("所有设区市", "%"), Meaning::Reach(100.0));
+        assert_eq!(m("全部行政村实现千兆光纤网络覆盖", "%"), Meaning::Reach(100.0));
+        assert_eq!(m("实现千兆光纤和5G网络全覆盖", "%"), Meaning::Reach(100.0));
+        assert!(parse_target("所有设区市", &ind("X", "个")).is_err());
         assert_eq!(m("加快提升", ""), Meaning::Qualitative(Qualitative::AcceleratedIncrease));
         assert_eq!(m("实现进位赶超", "位"), Meaning::Qualitative(Qualitative::RankUp));
     }

@@ -116,7 +116,7 @@ fn provincial_fyp_as_of_2022() {
         assert_eq!(p.status, Status::NoData, "{code}");
         assert!(p.rule.contains("no national_average reference series"), "{}", p.rule);
     }
-    assert_eq!(rows.iter().filter(|r| r.plan_id == "jx-14fyp").count(), 26);
+    assert_eq!(rows.iter().filter(|r| r.plan_id == "jx-14fyp").count(), 30);
 }
 
 #[test]
