@@ -39,8 +39,10 @@ export const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 })
 
-export async function signIn(demo, username) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' })
+/// Signs `username` in on a new browser context: 1400×1000 unless `width`/`height` are given;
+/// `bypassCSP` lets a test inject a script (axe-core) that the server's CSP would refuse.
+export async function signIn(demo, username, { width = 1400, height = 1000, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', bypassCSP })
   const page = await context.newPage()
   await page.goto(demo.url + '/')
   await page.fill('input[data-test=username]', username)

@@ -140,6 +140,13 @@ export const i18n = createI18n({
   messages: { zh: split(messages, 0), en: split(messages, 1) },
 })
 
+/**
+ * A message in the current language, for code outside components (charts, message boxes).
+ * Typed loosely on purpose: vue-i18n's typed `t` over the whole message tree is too deep for TypeScript.
+ * @type {(key: string, args?: Record<string, unknown>) => string}
+ */
+export const tr = (key, args = {}) => i18n.global.t(key, args)
+
 /** Adds a page's own words (a tree of [zh, en] pairs) to both languages. */
 export function addMessages(tree) {
   i18n.global.mergeLocaleMessage('zh', split(tree, 0))

@@ -2,10 +2,7 @@
 // filings listed, every name escaped) and one summary of the outcomes, so both pages say the same.
 import { ElMessageBox } from 'element-plus'
 import { bulkAct } from './api'
-import { i18n } from './i18n.js'
-
-// (vue-i18n's typed `t` over the whole message tree is too deep for TypeScript here.)
-const t = (key: string, args: Record<string, unknown> = {}): string => (i18n.global as unknown as { t: (k: string, a: Record<string, unknown>) => string }).t(key, args)
+import { tr as t } from './i18n.js'
 
 /// Text for an HTML message box: unit and form names come from the data, never trusted as markup.
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)

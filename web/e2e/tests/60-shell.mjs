@@ -12,18 +12,6 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const ROLES = { admin: 'admin', province: 'province_office', ganzhou: 'city', zhanggong: 'county', miit: 'department', viewer: 'viewer' }
 const PAGES = ['dashboard', 'explorer', 'filing', 'targets', 'evaluation', 'tasks', 'reports', 'system', 'profile']
 
-async function signInAt(demo, username, width, height = 900) {
-  // bypassCSP: the server's CSP (script-src 'self') would refuse axe-core's injected source.
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', bypassCSP: true })
-  const page = await context.newPage()
-  await page.goto(demo.url + '/login')
-  await page.fill('input[data-test=username]', username)
-  await page.fill('input[data-test=password]', demo.creds[username])
-  await page.click('[data-test=login-submit]')
-  await page.waitForSelector('[data-test=whoami]')
-  return page
-}
-
 /** axe-core's critical and serious violations on the page as it is now. */
 async function axeViolations(page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource })
@@ -48,7 +36,8 @@ test('every page for every role at 1440 and 390 px: screenshots, no horizontal s
   const failures = []
   for (const [user, role] of Object.entries(ROLES)) {
     for (const width of [1440, 390]) {
-      const page = await signInAt(demo, user, width, width === 390 ? 844 : 900)
+      // bypassCSP: the server's CSP (script-src 'self') would refuse axe-core's injected source.
+      const page = await signIn(demo, user, { width, height: width === 390 ? 844 : 900, bypassCSP: true })
       for (const name of PAGES) {
         await page.goto(`${demo.url}/${name}`)
         await page.waitForSelector('[data-test=whoami]')
@@ -76,7 +65,7 @@ test('every page for every role at 1440 and 390 px: screenshots, no horizontal s
 })
 
 test('390 px: the menu is a drawer behind the header button; the header does not overlap the page', async (demo) => {
-  const page = await signInAt(demo, 'province', 390, 844)
+  const page = await signIn(demo, 'province', { width: 390, height: 844, bypassCSP: true })
   assert.equal(await page.locator('.el-aside').count(), 0, 'no sidebar on a phone')
   const header = await page.locator('.header').boundingBox()
   const main = await page.locator('#main').boundingBox()

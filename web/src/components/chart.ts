@@ -2,7 +2,7 @@
 // same option once more with ECharts' SVG renderer (the pages draw on canvas, which has no SVG).
 import * as echarts from 'echarts'
 import type { ECharts } from 'echarts'
-import { i18n } from '../i18n.js'
+import { tr as t } from '../i18n.js'
 import './table' // the table.* messages (the toolbox titles)
 
 function save(href: string, filename: string) {
@@ -37,8 +37,6 @@ const SVG_ICON = 'path://M4,2 L14,2 L20,8 L20,22 L4,22 Z M14,2 L14,8 L20,8'
 
 /** A toolbox with PNG and SVG export, for charts whose page has no room for buttons. */
 export function chartToolbox(name: string) {
-  // (vue-i18n's typed `t` over the whole message tree is too deep for TypeScript here.)
-  const t = (key: string): string => (i18n.global as unknown as { t: (k: string) => string }).t(key)
   const of = (api: { getDom: () => HTMLElement }) => echarts.getInstanceByDom(api.getDom())
   return {
     // At the top right corner (ECharts' default), 15 px icons with 5 px padding and 8 px between.

@@ -22,11 +22,16 @@ export function loadDecimals() {
   return loading
 }
 
+/// The decimals `value` has, at most `most` (a value with more is shown with `most`).
+function ownDecimals(value: number | null | undefined, most: number): number {
+  if (value == null || !Number.isFinite(value)) return most
+  for (let d = 0; d < most; d++) if (Math.abs(value * 10 ** d - Math.round(value * 10 ** d)) < 1e-9) return d
+  return most
+}
+
 export function decimalsFor(code: string | null | undefined, value?: number | null): number {
   if (code && code in known.value) return known.value[code]
-  if (value == null || !Number.isFinite(value)) return DEFAULT_DECIMALS
-  for (let d = 0; d < DEFAULT_DECIMALS; d++) if (Math.abs(value * 10 ** d - Math.round(value * 10 ** d)) < 1e-9) return d
-  return DEFAULT_DECIMALS
+  return ownDecimals(value, DEFAULT_DECIMALS)
 }
 
 /// Decimals for a figure as published: a value printed `8354` is not shown as `8,354.00` even
@@ -35,8 +40,5 @@ export function decimalsFor(code: string | null | undefined, value?: number | nu
 export function printedDecimals(code: string | null | undefined, value: number | null | undefined, printed?: string | null): number {
   const m = printed?.trim().match(/^-?\d+(?:\.(\d+))?$/)
   if (m) return m[1]?.length ?? 0
-  const most = decimalsFor(code, value)
-  if (value == null || !Number.isFinite(value)) return most
-  for (let d = 0; d < most; d++) if (Math.abs(value * 10 ** d - Math.round(value * 10 ** d)) < 1e-9) return d
-  return most
+  return ownDecimals(value, decimalsFor(code, value))
 }

@@ -73,6 +73,14 @@ impl ActorArgs {
 }
 
 /// The current time, or `DIGECON_NOW` when set.
+/// The date "overdue" is judged on: the one given, or today in China Standard Time.
+fn as_of_or_today(as_of: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
+    match as_of {
+        Some(d) => Ok(d),
+        None => Ok(local_date(now()?)),
+    }
+}
+
 fn now() -> anyhow::Result<DateTime<Utc>> {
     match std::env::var("DIGECON_NOW") {
         Ok(t) => {
@@ -571,10 +579,7 @@ pub async fn filings(c: FilingsCmd) -> anyhow::Result<()> {
                 Some(r) => r.clone(),
                 None => tree.root().ok_or_else(|| anyhow!("数据库没有地区 / no regions"))?.to_string(),
             };
-            let as_of = match a.as_of {
-                Some(d) => d,
-                None => local_date(now()?),
-            };
+            let as_of = as_of_or_today(a.as_of)?;
             let report = digecon_app::filing::rates(&store, &tree, &a.form, a.period, &root, as_of).await.map_err(app_err)?;
             let (rows, due) = (report.rows, report.due);
             let name = |c: &str| regions.iter().find(|x| x.code == c).map_or(String::new(), |x| x.name_zh.clone());
@@ -629,10 +634,7 @@ async fn todo(a: TodoArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
     let actor = a.actor.resolve(&store).await?;
     let tree = digecon_core::RegionTree::new(&store.regions().await?);
-    let today = match a.as_of {
-        Some(d) => d,
-        None => local_date(now()?),
-    };
+    let today = as_of_or_today(a.as_of)?;
     let t = digecon_app::work::todo(&store, &tree, &actor, today).await.map_err(app_err)?;
     if a.format == Format::Table {
         use digecon_app::work::TodoKind::*;
@@ -672,7 +674,7 @@ async fn bulk(a: BulkArgs) -> anyhow::Result<()> {
     let filers = if a.filers.is_empty() {
         // Every filing of this form and period waiting for this actor's review, as 待办 lists them.
         let tree = digecon_core::RegionTree::new(&store.regions().await?);
-        let t = digecon_app::work::todo(&store, &tree, &actor, local_date(now()?)).await.map_err(app_err)?;
+        let t = digecon_app::work::todo(&store, &tree, &actor, as_of_or_today(None)?).await.map_err(app_err)?;
         t.items
             .iter()
             .filter(|i| i.kind == digecon_app::work::TodoKind::Review && i.form_code == a.form && i.period == a.period)
