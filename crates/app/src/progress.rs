@@ -61,20 +61,14 @@ pub async fn inputs(store: &Store, req: &ProgressRequest<'_>, viewer: Option<(&A
     Ok(Inputs { plans, indicators, targets, observations, references: req.references.clone() })
 }
 
-/// Every plan's targets with the values they read: what the plan consistency checks
-/// (`digecon check-plans`) look at.
-pub async fn plan_inputs(store: &Store) -> Result<Inputs> {
-    let req = ProgressRequest { as_of: Period::Year(i32::MAX), plan: None, region: None, references: Vec::new(), before_base: BeforeBase::Refuse };
-    inputs(store, &req, None).await
-}
-
 /// Every consistency check (`digecon check`): the plans' and the documents' statements against
-/// each other. Reads every documented (not synthetic) observation, the regions, the tasks and the
-/// second statements compiled in from `data/statements_twice.csv`; `tables` are the projection
-/// tables (004 Annex 2 unless the caller has others).
+/// each other. Reads every plan, target and indicator, every documented (not synthetic)
+/// observation, the regions, the tasks and the second statements compiled in from
+/// `data/statements_twice.csv`; `tables` are the projection tables (004 Annex 2 unless the caller
+/// has others).
 pub async fn check(store: &Store, tables: &[ProjectionTable]) -> Result<Vec<Finding>> {
-    let mut inputs = plan_inputs(store).await?;
-    inputs.observations = store.observations(&ObservationFilter::default()).await?.into_iter().filter(|o| !o.synthetic).collect();
+    let observations = store.observations(&ObservationFilter::default()).await?.into_iter().filter(|o| !o.synthetic).collect();
+    let inputs = Inputs { plans: store.plans().await?, indicators: store.indicators().await?, targets: store.targets(None).await?, observations, references: Vec::new() };
     let docs = Documents { regions: store.regions().await?, twice: digecon_track::statements::embedded_twice(), tasks: store.tasks(None).await? };
     Ok(digecon_track::check(&inputs, tables, &docs, &Rules::default())?)
 }
