@@ -10,6 +10,7 @@ pub mod account;
 pub mod data;
 pub mod error;
 pub mod evaluation;
+pub mod facts;
 pub mod filing;
 pub mod ledger;
 pub mod progress;

@@ -8,6 +8,8 @@
 //! database being imported into).
 
 pub mod csvio;
+pub mod facts;
+pub mod references;
 mod forms;
 mod load;
 
@@ -82,6 +84,8 @@ pub struct Dataset {
     /// The name and unit a target's source prints where they are not the catalogue's (targets.csv
     /// `printed_name`, `printed_unit`; each an alias of the indicator or empty), by target.
     pub target_printed: BTreeMap<TargetKey, Printed>,
+    /// Figures for China, the world or other areas (`references.csv`, optional).
+    pub references: Vec<references::ReferenceFigure>,
 }
 
 /// A target's identity: plan, region, indicator, target year.

@@ -122,6 +122,9 @@ pub(crate) fn parse_dataset(files: Files<'_>) -> Result<Dataset, DataErrors> {
     ) {
         ds.projects = projects(&t, &plan_index, &units, &mut errors);
     }
+    if let Some(text) = file(crate::references::FILE) {
+        ds.references = crate::references::parse(crate::references::FILE, text, Some(&catalog), &mut errors);
+    }
     ds.forms = crate::forms::parse_forms(&files, &ds.regions, &ds.departments, &ds.indicators, &mut errors);
 
     if errors.is_empty() {

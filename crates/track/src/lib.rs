@@ -131,42 +131,48 @@ impl fmt::Display for TrackError {
 
 impl std::error::Error for TrackError {}
 
-/// The columns of a reference-series file.
-pub const REFERENCE_COLUMNS: &[&str] = &["reference", "indicator_code", "period", "value", "source_doc", "source_quote"];
+/// The columns of a reference-series file (`digecon_dataset::references`; the last five optional).
+pub const REFERENCE_COLUMNS: &[&str] = digecon_dataset::references::COLUMNS;
 
-/// Reads reference values from CSV text (`reference,indicator_code,period,value,source_doc,
-/// source_quote`; `reference` is `national_average`). Every problem is reported with its line.
+/// Reads the reference series a target can be read against from CSV text in the layout of
+/// `data/references.csv` (the older `reference,indicator_code,period,value,source_doc,source_quote`
+/// still reads). Only `national_average` figures printed as such (not a bound) are series for
+/// targets; the other rows are read, checked and skipped. Every problem is reported with its line.
 pub fn parse_references(file: &str, text: &str) -> Result<Vec<ReferenceValue>, digecon_dataset::DataErrors> {
+    use digecon_dataset::references::{FigureRelation, ReferenceKind};
     let mut errors = Vec::new();
-    let Some(table) = digecon_dataset::Table::read(file, text, REFERENCE_COLUMNS, &[], &mut errors) else {
-        return Err(digecon_dataset::DataErrors(errors));
-    };
+    let figures = digecon_dataset::references::parse(file, text, None, &mut errors);
     let mut out: Vec<ReferenceValue> = Vec::new();
-    for row in table.rows() {
-        let reference = match row.raw("reference") {
-            "national_average" => Reference::NationalAverage,
-            other => {
-                errors.push(row.error(format!("未知的参照序列 / unknown reference `{other}`; expected `national_average`")));
-                continue;
-            }
-        };
-        let (Some(indicator_code), Some(period), Some(value)) =
-            (row.code("indicator_code", &mut errors), row.parse::<Period>("period", &mut errors), row.number("value", &mut errors))
+    for f in figures {
+        let (ReferenceKind::NationalAverage, Some(indicator_code), FigureRelation::Exact | FigureRelation::About) =
+            (f.reference, f.indicator_code, f.relation)
         else {
             continue;
         };
-        if out.iter().any(|r| r.reference == reference && r.indicator_code == indicator_code && r.period == period) {
-            errors.push(row.error(format!("重复的参照值 / duplicate reference value for {indicator_code} {period}")));
+        if out.iter().any(|r| r.indicator_code == indicator_code && r.period == f.period) {
+            errors.push(digecon_core::Located::at(
+                file,
+                f.line,
+                format!("重复的参照值 / duplicate reference value for {indicator_code} {}", f.period),
+            ));
             continue;
         }
-        let source = Source { doc: row.text("source_doc"), quote: row.text("source_quote") };
-        out.push(ReferenceValue { reference, indicator_code, period, value, source });
+        out.push(ReferenceValue { reference: Reference::NationalAverage, indicator_code, period: f.period, value: f.value, source: f.source });
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(digecon_dataset::DataErrors(errors))
     }
+}
+
+/// The national averages of the default dataset (`data/references.csv`; none if it has no such file).
+pub fn embedded_references() -> Vec<ReferenceValue> {
+    digecon_dataset::EMBEDDED
+        .iter()
+        .find(|(p, _)| *p == digecon_dataset::references::FILE)
+        .map(|(p, text)| parse_references(p, text).expect("the embedded references.csv is checked by the tests"))
+        .unwrap_or_default()
 }
 
 /// Parses every target of `inputs` (for listings and checks); all unparseable texts are reported.

@@ -216,6 +216,14 @@ pub fn parse_tables(file: &str, text: &str) -> Result<Vec<ProjectionTable>, Data
     }
 }
 
+/// The files whose rows hold document numbers, for the fact ledger (`digecon_dataset::facts`):
+/// `data_files` (paths relative to `data/`) and the projection tables, which live here.
+pub fn fact_sources(data_files: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut files = data_files;
+    files.push(("projections.csv".into(), EMBEDDED.to_string()));
+    files
+}
+
 /// The embedded tables (004 Annex 2).
 pub fn embedded() -> Vec<ProjectionTable> {
     parse_tables(EMBEDDED_FILE, EMBEDDED).expect("the embedded projection tables are checked by the tests")

@@ -13,6 +13,7 @@ pub mod db;
 mod forms;
 mod synth;
 mod evaluate;
+mod facts;
 mod web;
 mod report;
 
@@ -49,6 +50,8 @@ pub enum Command {
     /// 一致性核对：规划与文件数字互相印证 / consistency checks: plans (stated growth, projection tables, growth vs level, targets below base) and the documents' statements (shares, growth and sums recomputed, figures stated twice, implausible goals)
     #[command(alias = "check-plans")]
     Check(progress::CheckPlansArgs),
+    /// 文件数字台账：源文件中的每个数字是否收录、未收录的原因 / the fact ledger: every number of the source documents, held, left out (with the reason) or not a fact
+    Facts(facts::FactsArgs),
     /// 启动网页服务 / serve the API and the web UI
     Serve(web::ServeArgs),
     /// 演示：建库、建账号、启动服务 / demo: create the database and accounts, then serve
@@ -110,6 +113,7 @@ fn dispatch(rt: &tokio::runtime::Runtime, command: Command) -> anyhow::Result<()
         Command::Index(c) => index::run(c),
         Command::Progress(a) => rt.block_on(progress::progress(a)),
         Command::Check(a) => rt.block_on(progress::check(a)),
+        Command::Facts(a) => facts::facts(a),
         Command::Serve(a) => rt.block_on(web::serve(a)),
         Command::Demo(a) => rt.block_on(web::demo(a)),
         Command::User(c) => rt.block_on(web::user(c)),

@@ -28,7 +28,7 @@ pub struct ProgressArgs {
     /// 只看某地区 / only targets for this region code
     #[arg(long, value_name = "CODE")]
     region: Option<String>,
-    /// 参照序列（如全国平均水平）/ reference series CSV: reference,indicator_code,period,value,source_doc,source_quote
+    /// 参照序列（如全国平均水平；默认数据集的 references.csv）/ reference series CSV in the layout of data/references.csv (default: the dataset's own)
     #[arg(long, value_name = "FILE")]
     reference: Option<PathBuf>,
     /// 附加目标年预测及预警列 / add the target year's forecast, its prediction interval and the early warning
@@ -70,7 +70,8 @@ const PROGRESS_HEADERS: &[&str] = &[
 pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
     let references = match &a.reference {
-        None => Vec::new(),
+        // The dataset's own national averages (data/references.csv).
+        None => digecon_track::embedded_references(),
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("读取 / reading {}", path.display()))?;
             let refs = digecon_track::parse_references(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!("{e}"))?;

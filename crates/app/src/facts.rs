@@ -1,0 +1,63 @@
+//! The fact ledger (`digecon facts`): every number of the source documents against the dataset that
+//! holds them — held, left out with a reason, structural, or unaccounted. The classification is
+//! `digecon_dataset::facts`; this use case reads the documents and gathers the dataset's files.
+
+use std::path::Path;
+
+use digecon_dataset::facts::{self, Ledger};
+
+use crate::AppError;
+
+/// Where the dataset's files come from.
+pub enum DataSource<'a> {
+    /// The default dataset compiled into the binary.
+    Embedded,
+    /// A `data/` directory on disk (a dataset being edited, checked without a rebuild).
+    Dir(&'a Path),
+}
+
+/// The ledger of the documents in `seeds` (every `NNN_*.txt`) against the dataset.
+pub fn ledger(seeds: &Path, data: DataSource<'_>) -> Result<Ledger, AppError> {
+    let documents = documents(seeds)?;
+    let files = digecon_track::projection::fact_sources(match data {
+        DataSource::Embedded => digecon_dataset::EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        DataSource::Dir(dir) => read_dir_files(dir, dir)?,
+    });
+    let borrowed: Vec<(String, &str)> = files.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
+    let (held, left_out) = facts::statements_of(&borrowed).map_err(|e| AppError::Data(digecon_dataset::DataErrors(e)))?;
+    Ok(facts::ledger(&documents, &held, &left_out))
+}
+
+/// The source documents: `NNN_….txt` files of `dir`, in name order.
+pub fn documents(dir: &Path) -> Result<Vec<(String, String)>, AppError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.len() > 4 && name[..3].bytes().all(|b| b.is_ascii_digit()) && name.ends_with(".txt") {
+            let text = std::fs::read_to_string(e.path()).map_err(|err| AppError::Unavailable(format!("{name}: {err}")))?;
+            out.push((name, text));
+        }
+    }
+    if out.is_empty() {
+        return Err(AppError::NotFound(format!("{} 中没有文件 NNN_*.txt / no documents NNN_*.txt in {}", dir.display(), dir.display())));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, String)>, AppError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(read_dir_files(root, &p)?);
+        } else if p.extension().is_some_and(|x| x == "csv") {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&p).map_err(|err| AppError::Unavailable(format!("{}: {err}", p.display())))?;
+            out.push((rel, text));
+        }
+    }
+    Ok(out)
+}
