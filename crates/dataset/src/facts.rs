@@ -121,6 +121,8 @@ pub struct Ledger {
     pub numbers: Vec<Number>,
     /// Rows whose quote is not in their document (origin, document, quote): an error of the dataset.
     pub quotes_not_found: Vec<(String, String, String)>,
+    /// Left-out rows (origin) whose quote covers no number that is left out: stale entries.
+    pub left_out_unused: Vec<String>,
 }
 
 impl Ledger {
@@ -165,6 +167,7 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
             }
             left_spans.extend(found.into_iter().map(|sp| (sp, l)));
         }
+        let mut used = vec![false; left_spans.len()];
         for tok in doc.tokens() {
             let (s, e) = (tok.start, tok.end);
             let printed = doc.slice(s, e);
@@ -181,10 +184,12 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
                     .map(|(_, st)| Class::Held(st.origin.clone()));
             }
             if class.is_none() {
-                class = left_spans
-                    .iter()
-                    .find(|((a, b), _)| *a <= s && e <= *b)
-                    .map(|(_, l)| Class::LeftOut(format!("{} ({})", l.reason, l.origin)));
+                for (k, ((a, b), l)) in left_spans.iter().enumerate() {
+                    if *a <= s && e <= *b {
+                        used[k] = true;
+                        class.get_or_insert_with(|| Class::LeftOut(format!("{} ({})", l.reason, l.origin)));
+                    }
+                }
             }
             out.numbers.push(Number {
                 doc: name.clone(),
@@ -194,6 +199,12 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
                 after: doc.slice(e, (e + 8).min(doc.chars.len())),
                 class: class.unwrap_or(Class::Unaccounted),
             });
+        }
+        for (k, (_, l)) in left_spans.iter().enumerate() {
+            // A quote found twice is used if either occurrence is.
+            if !used[k] && !left_spans.iter().enumerate().any(|(j, (_, m))| used[j] && m.origin == l.origin) && !out.left_out_unused.contains(&l.origin) {
+                out.left_out_unused.push(l.origin.clone());
+            }
         }
     }
     out
@@ -511,6 +522,10 @@ mod tests {
         let left = [LeftOut { origin: "l:2".into(), doc: "d.txt".into(), quote: "投资50亿元".into(), reason: "r".into() }];
         assert_eq!(classify(doc, &held, &[]), vec![("30".into(), "held"), ("50".into(), "unaccounted")]);
         assert_eq!(classify(doc, &held, &left), vec![("30".into(), "held"), ("50".into(), "left_out")]);
+        // Leaving out what is held is a stale entry.
+        let stale = [LeftOut { origin: "l:3".into(), doc: "d.txt".into(), quote: "培育企业30家".into(), reason: "r".into() }];
+        let l = ledger(&[("d.txt".into(), doc.into())], &held, &stale);
+        assert_eq!(l.left_out_unused, vec!["l:3".to_string()]);
     }
 
     #[test]

@@ -23,6 +23,7 @@ fn every_number_of_the_documents_is_held_or_left_out_with_a_reason() {
     let (held, left_out) = facts::statements_of(&borrowed).expect("the dataset's files read");
     let ledger = facts::ledger(&documents, &held, &left_out);
     assert!(ledger.quotes_not_found.is_empty(), "quotes not in their documents: {:#?}", ledger.quotes_not_found);
+    assert!(ledger.left_out_unused.is_empty(), "facts_left_out.csv rows that leave out nothing (held, or not facts): {:?}", ledger.left_out_unused);
     for (doc, c) in ledger.by_document() {
         eprintln!("{doc}: {} facts, {} held, {} left out, {} unaccounted, {} structural ({:.1} %)", c.facts(), c.held, c.left_out, c.unaccounted, c.structural, 100.0 * c.coverage());
     }

@@ -88,7 +88,13 @@ pub fn facts(a: FactsArgs) -> anyhow::Result<()> {
     for (origin, doc, quote) in &ledger.quotes_not_found {
         eprintln!("{origin}: 引文不在 {doc} 中 / quote not found in {doc}: {quote}");
     }
+    for origin in &ledger.left_out_unused {
+        eprintln!("{origin}: 此行未列出任何未收录的数字 / this left-out row covers no number that is left out (held, or not a fact)");
+    }
     let total = ledger.total();
+    if !ledger.left_out_unused.is_empty() {
+        bail!("{} 条未收录说明已无对象 / {} left-out rows are stale", ledger.left_out_unused.len(), ledger.left_out_unused.len());
+    }
     if !ledger.quotes_not_found.is_empty() {
         bail!("{} 条引文不在源文件中 / {} quotes are not in their documents", ledger.quotes_not_found.len(), ledger.quotes_not_found.len());
     }
