@@ -97,7 +97,7 @@ fn progress_and_check_plans_on_both_backends() {
                 s("", "营收超百亿元企业营收占数字经济核心产业营收比重", "2022", "derived"),
                 s("gz-14fyp", "数字经济核心产业增加值", "2023", "projection_vs_target"),
                 s("gz-14fyp", "数字经济核心产业增加值", "2024", "projection_growth_band"),
-                s("gz-2023-keypoints", "", "2023", "implausible_goal"),
+                s("gz-2023-keypoints", "城市家庭千兆光纤网络覆盖率", "2023", "implausible_goal"),
                 s("gz-2023-keypoints", "数字经济核心产业营业收入增速", "2023", "growth_vs_level"),
                 s("gz-2023-keypoints", "数字经济核心产业增加值增速", "2023", "growth_vs_level"),
                 s("gz-2023-keypoints", "新增企业上云数量", "2023", "below_base"),

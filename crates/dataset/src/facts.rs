@@ -171,7 +171,7 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
         for tok in doc.tokens() {
             let (s, e) = (tok.start, tok.end);
             let printed = doc.slice(s, e);
-            let mut class = if tok.chinese { None } else { structural(&doc, s, e).map(Class::Structural) };
+            let mut class = tok.arabic.and_then(|k| structural(&doc, &doc.arabic[k])).map(Class::Structural);
             if class.is_none() {
                 class = held_spans
                     .iter()
@@ -227,14 +227,25 @@ struct Squeezed {
     chars: Vec<char>,
     lines: Vec<usize>,
     /// Where each printed number is (start, end in `chars`), found before squeezing.
-    arabic: Vec<(usize, usize)>,
+    arabic: Vec<Printed>,
+}
+
+/// An Arabic number as printed: where it is, and what stood beside it before squeezing.
+struct Printed {
+    start: usize,
+    end: usize,
+    /// Whitespace right before it (a table cell, not part of a name like `AC313`).
+    spaced_before: bool,
+    /// First on its line and followed by a tab: a table's row number.
+    row_number: bool,
 }
 
 struct Token {
     start: usize,
     end: usize,
     value: f64,
-    chinese: bool,
+    /// Index into `Squeezed::arabic`.
+    arabic: Option<usize>,
 }
 
 const CN_DIGITS: &str = "一二三四五六七八九十";
@@ -245,6 +256,7 @@ impl Squeezed {
         let mut lines = Vec::new();
         let mut arabic = Vec::new();
         let mut line = 1;
+        let mut line_start = true;
         // An Arabic number in the printed text: digits, optionally `.` and more digits. A space or
         // line break ends it, so table cells `1785.6 2050` stay two numbers.
         let printed: Vec<char> = text.chars().collect();
@@ -267,12 +279,21 @@ impl Squeezed {
                     chars.push(d);
                     lines.push(line);
                 }
-                arabic.push((start, chars.len()));
+                arabic.push(Printed {
+                    start,
+                    end: chars.len(),
+                    spaced_before: i > 0 && printed[i - 1].is_whitespace(),
+                    row_number: line_start && printed.get(j) == Some(&'\t'),
+                });
+                line_start = false;
                 i = j;
                 continue;
             }
             if c == '\n' {
                 line += 1;
+                line_start = true;
+            } else if !c.is_whitespace() {
+                line_start = false;
             }
             if !c.is_whitespace() {
                 chars.push(c);
@@ -319,7 +340,8 @@ impl Squeezed {
         let mut out: Vec<Token> = self
             .arabic
             .iter()
-            .map(|&(s, e)| Token { start: s, end: e, value: self.slice(s, e).parse().unwrap_or(f64::NAN), chinese: false })
+            .enumerate()
+            .map(|(k, p)| Token { start: p.start, end: p.end, value: self.slice(p.start, p.end).parse().unwrap_or(f64::NAN), arabic: Some(k) })
             .collect();
         let mut i = 0;
         while i < self.chars.len() {
@@ -335,11 +357,11 @@ impl Squeezed {
             let Some(value) = digecon_core::numerals::chinese_number(&run) else { continue };
             // A rank: after 第 unless it numbers a batch, session, chapter, party (第三方), tier, sector …; or after 排名 / 居 /
             // 位居 / 位列 and before 位 / 名.
-            let after_di = self.ends_with(s, "第") && !self.at(i).is_some_and(|c| "批届次章节条期部类梯个项方产代".contains(c));
+            let after_di = self.ends_with(s, "第") && !self.at(i).is_some_and(|c| "批届次章节条期部类梯个项方产代动".contains(c));
             let ranked = ["排名", "位居", "居", "位列"].iter().any(|p| self.ends_with(s, p))
                 && self.at(i).is_some_and(|c| c == '位' || c == '名');
             if after_di || ranked {
-                out.push(Token { start: s, end: i, value: value as f64, chinese: true });
+                out.push(Token { start: s, end: i, value: value as f64, arabic: None });
             }
         }
         out.sort_by_key(|t| t.start);
@@ -351,12 +373,19 @@ impl Squeezed {
 const QUANTITY_AFTER: &str = "个家项万亿元%％条台套人次户件所座块场类批名倍吨亩千百";
 
 /// Why the Arabic number at `s..e` is not a fact, if it is not: the fixed rules of the ledger.
-fn structural(doc: &Squeezed, s: usize, e: usize) -> Option<&'static str> {
+fn structural(doc: &Squeezed, p: &Printed) -> Option<&'static str> {
+    let (s, e) = (p.start, p.end);
     let tok = doc.slice(s, e);
+    if p.row_number && !tok.contains('.') {
+        return Some("row number");
+    }
     let next = doc.at(e);
     let int: Option<u32> = (!tok.contains('.')).then(|| tok.parse().ok()).flatten();
-    // A year: 1990–2035 not followed by a unit (2000万 is a quantity).
+    // A year: 1990–2035 not followed by a unit (2000万 is a quantity), or any from 1900 before 年.
     if tok.len() == 4 && int.is_some_and(|y| (1990..=2035).contains(&y)) && !next.is_some_and(|c| QUANTITY_AFTER.contains(c)) {
+        return Some("year");
+    }
+    if tok.len() == 4 && int.is_some_and(|y| (1900..=2035).contains(&y)) && next == Some('年') {
         return Some("year");
     }
     // A month or day of a date; a policy's date printed 2022.01.
@@ -376,8 +405,22 @@ fn structural(doc: &Squeezed, s: usize, e: usize) -> Option<&'static str> {
     if tok.len() == 7 && tok.as_bytes()[4] == b'.' && tok[..4].parse::<u32>().is_ok_and(|y| (1990..=2035).contains(&y)) {
         return Some("date");
     }
-    // Names: 5G, 4K, 3D; version 2.0版; 03专项; a document number; durations of service promises.
-    if next.is_some_and(|c| "GKDgk".contains(c)) || ["版", "专项", "号", "届", "小时", "分钟", "秒"].iter().any(|w| doc.starts_with(e, w)) {
+    // Names: version 2.0版; 03专项; a document number; durations of service promises.
+    if ["版", "专项", "号", "届", "小时", "分钟", "秒"].iter().any(|w| doc.starts_with(e, w)) {
+        return Some("name");
+    }
+    // A generation (10.5代), a list's name (世界500强), a birth cohort (“90”后), a version printed
+    // after a quoted name (“赣政通”2.0).
+    if next.is_some_and(|c| c == '代' || c == '强') || (doc.ends_with(s, "“") && doc.starts_with(e, "”后")) {
+        return Some("name");
+    }
+    if tok.ends_with(".0") && doc.ends_with(s, "”") {
+        return Some("name");
+    }
+    // Letters right after a number name a class or grade (500M, 4A, 1000va), except units of
+    // data and rate (GB, Gbps), which make it a quantity.
+    let unit_after = ["GB", "Gb", "TB", "PB", "MB", "Mb"].iter().any(|u| doc.starts_with(e, u));
+    if next.is_some_and(|c| c.is_ascii_alphabetic()) && !unit_after {
         return Some("name");
     }
     // Labels: IPv6, Wi-Fi6, Cat1, 〔2022〕, footnote ^[6], 专栏3, 表1, 图2, 附件1, a page footer.
@@ -386,7 +429,7 @@ fn structural(doc: &Squeezed, s: usize, e: usize) -> Option<&'static str> {
     }
     // Latin letters before the number make it part of a name (AC313), except the measures
     // printed as abbreviations.
-    if doc.at(s.wrapping_sub(1)).is_some_and(|c| c.is_ascii_alphabetic()) && !["PUE", "GMV", "KPI"].iter().any(|p| doc.ends_with(s, p)) {
+    if !p.spaced_before && doc.at(s.wrapping_sub(1)).is_some_and(|c| c.is_ascii_alphabetic()) && !["PUE", "GMV", "KPI"].iter().any(|p| doc.ends_with(s, p)) {
         return Some("name");
     }
     if doc.ends_with(s, "第") && next.is_some_and(|c| "章节条批次期部篇".contains(c)) {
@@ -428,6 +471,7 @@ pub fn statements_of(files: &[(String, &str)]) -> Result<(Vec<Statement>, Vec<Le
         ("statements_twice.csv", &["value"], &[]),
         ("references.csv", &["value"], &[]),
         ("targets.csv", &["base_value"], &["base_text", "target_text", "stated_growth_text"]),
+        ("targets_twice.csv", &[], &["target_text"]),
         ("projections.csv", &["value"], &["stated_growth_text"]),
         ("industry_selection/criteria.csv", &["weight"], &[]),
         ("industry_selection/indicators.csv", &["weight"], &[]),
@@ -530,11 +574,14 @@ mod tests {
 
     #[test]
     fn structural_rules() {
-        let doc = "2022年1-10月，5G基站，专栏3，“1+3+N”，3.推进，（2）做好，赣服通4.0版，AC313，IPv6，2022.01《办法》";
+        let doc = "2022年1-10月，5G基站，专栏3，“1+3+N”，3.推进，（2）做好，赣服通4.0版，AC313，IPv6，2022.01《办法》，1985年\n7\t浪潮";
         let got: Vec<(String, &str)> = classify(doc, &[], &[]);
         assert!(got.iter().all(|(_, k)| *k == "structural"), "{got:?}");
         // A four-digit quantity is not a year.
         assert_eq!(classify("投资2000万元", &[], &[]), vec![("2000".into(), "unaccounted")]);
+        // A unit after G, a table cell after letters.
+        assert_eq!(classify("容量50270GB", &[], &[]), vec![("50270".into(), "unaccounted")]);
+        assert_eq!(classify("其中SaaS 296", &[], &[]), vec![("296".into(), "unaccounted")]);
     }
 
     #[test]

@@ -16,8 +16,11 @@
 //! - `stated_twice`: the same region × indicator × period printed twice with values whose
 //!   intervals do not meet: an observation against a second statement (`data/statements_twice.csv`),
 //!   a plan table's base column, or a projection table's base year (its first row).
+//!   A plan goal printed a second time (`data/targets_twice.csv`: 发展目标 restating the table, an
+//!   annex restating a goal) is read by the target parser like the first, and the two readings
+//!   must agree (the same kind of goal and the same number).
 //! - `implausible_goal`: a goal for a share or rate above 100 % (a task's text, or a target of a
-//!   share indicator).
+//!   share indicator; a task's clause that a target holds is reported once, as the target).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -101,6 +104,68 @@ pub fn parse_twice(file: &str, text: &str) -> Result<Vec<StatedTwice>, DataError
     }
 }
 
+/// A plan goal a document prints a second time, beside the target that holds the first
+/// (`data/targets_twice.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GoalTwice {
+    pub plan_id: String,
+    pub region_code: String,
+    pub indicator_code: String,
+    pub target_year: i32,
+    /// The second wording, as printed from the verb on.
+    pub target_text: String,
+    pub source: Source,
+    pub note: String,
+}
+
+/// The file of restated goals, relative to the dataset root.
+pub const GOALS_TWICE_FILE: &str = "targets_twice.csv";
+const GOALS_TWICE_COLUMNS: &[&str] =
+    &["plan_id", "region_code", "indicator_code", "target_year", "target_text", "source_doc", "source_quote", "note"];
+
+/// Reads restated goals from CSV text; every problem is reported with its line.
+pub fn parse_goals_twice(file: &str, text: &str) -> Result<Vec<GoalTwice>, DataErrors> {
+    let mut errors: Vec<Located> = Vec::new();
+    let Some(table) = Table::read(file, text, GOALS_TWICE_COLUMNS, &[], &mut errors) else {
+        return Err(DataErrors(errors));
+    };
+    let mut out = Vec::new();
+    for row in table.rows() {
+        let (Some(plan_id), Some(region_code), Some(indicator_code), Some(year), Some(target_text)) = (
+            row.code("plan_id", &mut errors),
+            row.code("region_code", &mut errors),
+            row.code("indicator_code", &mut errors),
+            row.int("target_year", &mut errors),
+            row.required_text("target_text", &mut errors),
+        ) else {
+            continue;
+        };
+        out.push(GoalTwice {
+            plan_id,
+            region_code,
+            indicator_code,
+            target_year: year as i32,
+            target_text,
+            source: Source { doc: row.text("source_doc"), quote: row.text("source_quote") },
+            note: row.text("note"),
+        });
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(DataErrors(errors))
+    }
+}
+
+/// The restated goals of the default dataset (compiled in by digecon-dataset).
+pub fn embedded_goals_twice() -> Vec<GoalTwice> {
+    digecon_dataset::EMBEDDED
+        .iter()
+        .find(|(p, _)| *p == GOALS_TWICE_FILE)
+        .map(|(p, text)| parse_goals_twice(p, text).expect("the embedded targets_twice.csv is checked by the tests"))
+        .unwrap_or_default()
+}
+
 /// The second statements of the default dataset (compiled in by digecon-dataset).
 pub fn embedded_twice() -> Vec<StatedTwice> {
     digecon_dataset::EMBEDDED
@@ -116,6 +181,8 @@ pub fn embedded_twice() -> Vec<StatedTwice> {
 pub struct Documents {
     pub regions: Vec<Region>,
     pub twice: Vec<StatedTwice>,
+    /// Plan goals printed a second time.
+    pub goals_twice: Vec<GoalTwice>,
     pub tasks: Vec<Task>,
 }
 
@@ -176,6 +243,7 @@ pub fn check_statements(inputs: &Inputs, tables: &[ProjectionTable], docs: &Docu
     derived(&stmts, &mut out);
     sums(&stmts, docs, &mut out);
     stated_twice(&stmts, inputs, tables, docs, &mut out);
+    goals_twice(inputs, docs, &mut out);
     implausible(inputs, docs, &mut out);
     out
 }
@@ -659,6 +727,56 @@ fn stated_twice(s: &Statements, inputs: &Inputs, tables: &[ProjectionTable], doc
     }
 }
 
+/// A goal's reading reduced to what two wordings must share: its kind and its numbers.
+fn goal_shape(m: &Meaning) -> Option<(&'static str, f64, Option<f64>)> {
+    Some(match m {
+        // 达到 N, N 以上, 突破 N and N 左右 all aim at N from below: one goal, however worded.
+        Meaning::Reach(x) | Meaning::AtLeast(x) | Meaning::Above(x) | Meaning::About(x) => ("reach", *x, None),
+        Meaning::AtMost(x) | Meaning::Below(x) => ("at_most", *x, None),
+        Meaning::Between(a, b) => ("between", *a, Some(*b)),
+        Meaning::Increase { min, max } => ("increase", *min, *max),
+        _ => return None,
+    })
+}
+
+fn goals_twice(inputs: &Inputs, docs: &Documents, out: &mut Vec<Finding>) {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    for g in &docs.goals_twice {
+        let Some(t) = inputs.targets.iter().find(|t| {
+            t.plan_id == g.plan_id && t.region_code == g.region_code && t.indicator_code == g.indicator_code && t.target_year == g.target_year
+        }) else {
+            continue;
+        };
+        let Some(ind) = inputs.indicators.iter().find(|i| i.code == t.indicator_code) else { continue };
+        let (Ok(first), Ok(second)) = (parse_target(&t.target_text, ind), parse_target(&g.target_text, ind)) else { continue };
+        let (Some(a), Some(b)) = (goal_shape(&first.meaning), goal_shape(&second.meaning)) else { continue };
+        let agree = a.0 == b.0 && close(a.1, b.1) && match (a.2, b.2) {
+            (Some(x), Some(y)) => close(x, y),
+            (None, None) => true,
+            _ => false,
+        };
+        if agree {
+            continue;
+        }
+        out.push(Finding {
+            plan_id: t.plan_id.clone(),
+            region_code: t.region_code.clone(),
+            indicator_code: t.indicator_code.clone(),
+            period: t.target_year.to_string(),
+            check: CheckKind::StatedTwice,
+            message: format!(
+                "同一目标两处不同：“{a}”与“{b}” / the same goal printed twice with different readings: “{a}” and “{b}”",
+                a = t.target_text,
+                b = g.target_text,
+            ),
+            statements: vec![
+                Cited { what: format!("{} 目标 {} {} {}", t.plan_id, t.region_code, t.indicator_code, t.target_year), value: t.target_text.clone(), doc: t.source.doc.clone(), quote: t.source.quote.clone() },
+                Cited { what: format!("{} 目标（再述）{} {} {}", g.plan_id, g.region_code, g.indicator_code, g.target_year), value: g.target_text.clone(), doc: g.source.doc.clone(), quote: g.source.quote.clone() },
+            ],
+        });
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Implausible goals
 
@@ -680,6 +798,16 @@ fn implausible(inputs: &Inputs, docs: &Documents, out: &mut Vec<Finding>) {
         let period = plan.map(|p| p.end_year.to_string()).unwrap_or_default();
         for clause in task.text.split(['，', '。', '；', ',', ';']) {
             let compact: String = clause.chars().filter(|c| !c.is_whitespace()).collect();
+            // A goal a target holds is checked as that target (below), not twice.
+            let held = inputs.targets.iter().any(|t| {
+                t.plan_id == task.plan_id && {
+                    let q: String = t.source.quote.chars().filter(|c| !c.is_whitespace()).collect();
+                    !q.is_empty() && (q.contains(&compact) || compact.contains(&q))
+                }
+            });
+            if held {
+                continue;
+            }
             let mut num = String::new();
             for ch in compact.chars() {
                 if ch.is_ascii_digit() || (ch == '.' && !num.is_empty()) {
