@@ -116,7 +116,7 @@ fn provincial_fyp_as_of_2022() {
         assert_eq!(p.status, Status::NoData, "{code}");
         assert!(p.rule.contains("no national_average reference series"), "{}", p.rule);
     }
-    assert_eq!(rows.iter().filter(|r| r.plan_id == "jx-14fyp").count(), 30);
+    assert_eq!(rows.iter().filter(|r| r.plan_id == "jx-14fyp").count(), 70);
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn as_of_before_the_base_year_is_an_error() {
     let mut inputs = shipped();
     inputs.targets.retain(|t| t.plan_id == "gz-2023-keypoints");
     let e = progress(&inputs, Period::Year(2021), &Rules::default()).unwrap_err();
-    assert_eq!(e.0.len(), 39, "every target is named");
+    assert_eq!(e.0.len(), 74, "every target is named");
     assert!(e.to_string().contains("before the base year 2022"));
 }
 
