@@ -11,7 +11,8 @@
 //!   `实现进位赶超` (a better rank), `超全国平均水平` (above the national average), `实现正增长`
 //!   (growth above zero);
 //! - otherwise `[verbs] [> ≥ < ≤] number[-number] [unit] [以上|以下|以内|左右|大关]`, where the verbs are
-//!   `力争 确保 首次` (notes only), `达到 实现 打造 建成 完成` (reach), `突破 超过 超` (strictly above),
+//!   `力争 确保 首次 累计` (notes only), `达到 达 实现 打造 建成 完成` (reach), `突破 超过 超` (strictly above),
+//!   `不少于 不低于` (at least), `不高于 不超过` (at most),
 //!   `新增` (an increment over the base), `合计` (the indicator is a sum of parts), `约` (about).
 //!   A magnitude without a number (`万亿元`) means one of it.
 //!
@@ -506,6 +507,8 @@ fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, Wordin
     let mut verb_increase = false;
     let mut about = false;
     let mut sum = false;
+    // 不少于 / 不低于 (≥), 不高于 / 不超过 (≤): a bound written before the number.
+    let mut verb_bound: Option<char> = None;
     loop {
         let before = rest;
         for (w, effect) in [
@@ -513,6 +516,7 @@ fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, Wordin
             ("确保", 'n'),
             ("首次", 'f'),
             ("达到", 'r'),
+            ("达", 'r'),
             ("实现", 'r'),
             ("打造", 'r'),
             ("建成", 'r'),
@@ -522,6 +526,11 @@ fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, Wordin
             ("新增", 'i'),
             ("合计", 's'),
             ("约", 'p'),
+            ("累计", 'c'),
+            ("不少于", 'g'),
+            ("不低于", 'g'),
+            ("不高于", 'l'),
+            ("不超过", 'l'),
         ] {
             if let Some(r) = rest.strip_prefix(w) {
                 match effect {
@@ -531,6 +540,9 @@ fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, Wordin
                     'i' => verb_increase = true,
                     's' => sum = true,
                     'p' => about = true,
+                    'c' => notes.push("“累计”：按期末累计值判断 / “累计” (cumulative) is judged against the level at the target year".into()),
+                    'g' => verb_bound = Some('≥'),
+                    'l' => verb_bound = Some('≤'),
                     _ => {}
                 }
                 rest = r;
@@ -572,7 +584,7 @@ fn parse_words(text: &str, indicator: &Indicator) -> Result<ParsedTarget, Wordin
         });
     }
     let approx = about || n.suffix == Some("左右");
-    let bound = match (n.op, n.suffix) {
+    let bound = match (n.op.or(verb_bound), n.suffix) {
         (Some(c), Some(s)) if matches!(s, "以上" | "及以上" | "以下" | "以内") => {
             return Err(err(format!("同时有 `{c}` 和 `{s}` / both `{c}` and `{s}`")));
         }

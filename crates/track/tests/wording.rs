@@ -270,6 +270,7 @@ const EXPECTED: &[Expected] = &[
     ("gz-14fyp", "ENT_5G_SUPPORTING", 2023, "10家以上", "at_least", Some(10.0)),
     ("gz-14fyp", "ENT_5G_RELATED", 2023, "15家以上", "at_least", Some(15.0)),
     ("gz-14fyp", "MINE_5G_COVERAGE_SHARE", 2025, "80%", "reach", Some(80.0)),
+    ("gz-14fyp", "BLOCKCHAIN_SOLUTIONS", 2025, "不少于50项", "at_least", Some(50.0)),
 ];
 
 fn number(m: &Meaning) -> Option<f64> {
@@ -328,4 +329,20 @@ fn an_unparseable_target_text_is_an_error_quoting_it() {
     assert!(msg.contains("无法解析目标 / cannot parse target `再创新高` (indicator SW_REV)"), "{msg}");
     assert!(msg.contains("`突破2000万户`") && msg.contains("`万户`") && msg.contains("`%`"), "{msg}");
     assert!(matches!(e.0[0], Problem::Wording(_)));
+}
+
+#[test]
+fn bounds_written_before_the_number_and_short_verbs_read() {
+    let count = common::indicator("N", "项");
+    let rate = common::indicator("R", "%");
+    assert_eq!(parse_target("不少于50项", &count).unwrap().meaning, Meaning::AtLeast(50.0));
+    assert_eq!(parse_target("不低于90%", &rate).unwrap().meaning, Meaning::AtLeast(90.0));
+    assert_eq!(parse_target("不高于1.3", &rate).unwrap().meaning, Meaning::AtMost(1.3));
+    assert_eq!(parse_target("不超过5项", &count).unwrap().meaning, Meaning::AtMost(5.0));
+    assert_eq!(parse_target("达19项", &count).unwrap().meaning, Meaning::Reach(19.0));
+    let p = parse_target("累计新增10项以上", &count).unwrap();
+    assert_eq!(p.meaning, Meaning::Increase { min: 10.0, max: None });
+    assert!(p.notes.iter().any(|n| n.contains("累计")), "{p}");
+    // A bound before the number and another after it contradict each other.
+    assert!(parse_target("不少于50项以上", &count).is_err());
 }
