@@ -157,3 +157,55 @@ fn an_unparseable_target_text_is_a_clear_error() {
     let r = digecon(dir.path(), &db, &["check-plans"]);
     assert!(!r.ok && r.err.contains("`争取更好`"), "{}", r.err);
 }
+
+/// `digecon facts` on the built-in dataset and on an edited copy of `data/`: the ledger's counts,
+/// the reasons of what is left out, and a failing exit once a fact is neither held nor left out.
+#[test]
+fn facts_accounts_for_every_number_of_the_documents() {
+    let Some(seeds) = digecon_dataset::seeds_dir_for_test("digecon facts") else { return };
+    let run = |args: &[&str]| {
+        let Output { status, stdout, stderr } =
+            Command::new(env!("CARGO_BIN_EXE_digecon")).arg("facts").arg("--seeds").arg(&seeds).args(args).output().expect("run digecon");
+        Run { out: String::from_utf8(stdout).unwrap(), err: String::from_utf8(stderr).unwrap(), ok: status.success() }
+    };
+    let r = run(&["--format", "csv"]);
+    assert!(r.ok, "{}", r.err);
+    let summary = rows(&r.out);
+    let total = summary.last().unwrap();
+    assert_eq!(total[0], "合计 / total");
+    assert_eq!(&total[1..5], ["1439", "1322", "117", "0"], "{:?}", summary);
+    assert_eq!(total[6], "91.9%");
+
+    let left = rows(&run(&["--show", "left-out", "--format", "csv"]).out);
+    assert_eq!(left.len(), 117);
+    assert!(left.iter().all(|x| x[2] == "left_out" && x[3].contains("facts_left_out.csv:")), "every one names its reason and row");
+    // A held number says which row holds it: 11874 by the white paper's observation.
+    let held = run(&["--show", "held", "--doc", "000", "--format", "csv"]);
+    assert!(rows(&held.out).iter().any(|x| x[1].contains("【11874】") && x[3].starts_with("observations/000_whitepaper.csv:")), "{}", held.out);
+
+    // An edited data/ without one left-out row: that statement's numbers are unaccounted, and named.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    copy_dir(&data, tmp.path());
+    let lo = tmp.path().join("facts_left_out.csv");
+    let text = std::fs::read_to_string(&lo).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("4500米")).collect();
+    std::fs::write(&lo, kept.join("\n") + "\n").unwrap();
+    let r = run(&["--data", tmp.path().to_str().unwrap(), "--show", "unaccounted", "--format", "csv"]);
+    assert!(!r.ok);
+    assert!(r.err.contains("2 个数字既未收录也未列明原因") && r.err.contains("2 numbers are neither held nor left out"), "{}", r.err);
+    let un = rows(&r.out);
+    assert_eq!(un.iter().map(|x| x[1].split('【').nth(1).unwrap().split('】').next().unwrap()).collect::<Vec<_>>(), ["4500", "5"]);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
