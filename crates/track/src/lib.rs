@@ -168,10 +168,16 @@ pub fn parse_references(file: &str, text: &str) -> Result<Vec<ReferenceValue>, d
 
 /// The national averages of the default dataset (`data/references.csv`; none if it has no such file).
 pub fn embedded_references() -> Vec<ReferenceValue> {
+    embedded_file(digecon_dataset::references::FILE, parse_references)
+}
+
+/// One optional file of the default dataset, parsed (empty if the dataset has no such file). The
+/// shipped files are checked by the tests, so a parse error here is a bug.
+pub(crate) fn embedded_file<T>(file: &str, parse: fn(&str, &str) -> Result<Vec<T>, digecon_dataset::DataErrors>) -> Vec<T> {
     digecon_dataset::EMBEDDED
         .iter()
-        .find(|(p, _)| *p == digecon_dataset::references::FILE)
-        .map(|(p, text)| parse_references(p, text).expect("the embedded references.csv is checked by the tests"))
+        .find(|(p, _)| *p == file)
+        .map(|(p, text)| parse(p, text).unwrap_or_else(|e| panic!("the embedded {file} is checked by the tests: {e}")))
         .unwrap_or_default()
 }
 

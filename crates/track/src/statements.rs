@@ -159,20 +159,12 @@ pub fn parse_goals_twice(file: &str, text: &str) -> Result<Vec<GoalTwice>, DataE
 
 /// The restated goals of the default dataset (compiled in by digecon-dataset).
 pub fn embedded_goals_twice() -> Vec<GoalTwice> {
-    digecon_dataset::EMBEDDED
-        .iter()
-        .find(|(p, _)| *p == GOALS_TWICE_FILE)
-        .map(|(p, text)| parse_goals_twice(p, text).expect("the embedded targets_twice.csv is checked by the tests"))
-        .unwrap_or_default()
+    crate::embedded_file(GOALS_TWICE_FILE, parse_goals_twice)
 }
 
 /// The second statements of the default dataset (compiled in by digecon-dataset).
 pub fn embedded_twice() -> Vec<StatedTwice> {
-    digecon_dataset::EMBEDDED
-        .iter()
-        .find(|(p, _)| *p == TWICE_FILE)
-        .map(|(p, text)| parse_twice(p, text).expect("the embedded statements_twice.csv is checked by the tests"))
-        .unwrap_or_default()
+    crate::embedded_file(TWICE_FILE, parse_twice)
 }
 
 /// What the document checks read besides the plans' [`Inputs`] (whose `observations` should be
