@@ -2,6 +2,7 @@
 
 mod common;
 
+use digecon_track::parse_target;
 use digecon_track::wording::{Meaning, Qualitative};
 use digecon_track::{parse_all, progress, Problem, Rules};
 
