@@ -20,8 +20,9 @@ pub struct ProgressRequest<'a> {
     pub as_of: Period,
     pub plan: Option<&'a str>,
     pub region: Option<&'a str>,
-    /// National or other reference series for `超全国平均水平`-style targets.
-    pub references: Vec<ReferenceValue>,
+    /// Reference series for `超全国平均水平`-style targets; `None`: the database's national averages
+    /// (the dataset's `references.csv`).
+    pub references: Option<Vec<ReferenceValue>>,
     pub before_base: BeforeBase,
 }
 
@@ -58,7 +59,12 @@ pub async fn inputs(store: &Store, req: &ProgressRequest<'_>, viewer: Option<(&A
     for code in read_indicators(&targets, &indicators) {
         observations.extend(store.observations(&ObservationFilter { indicator: Some(code), ..Default::default() }).await?);
     }
-    Ok(Inputs { plans, indicators, targets, observations, references: req.references.clone() })
+    let references = match &req.references {
+        Some(r) => r.clone(),
+        None => digecon_track::national_averages(&store.reference_figures().await?)
+            .map_err(|(_, msg)| AppError::Conflict(format!("reference_figures: {msg}")))?,
+    };
+    Ok(Inputs { plans, indicators, targets, observations, references })
 }
 
 /// Every consistency check (`digecon check`): the plans' and the documents' statements against

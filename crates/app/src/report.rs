@@ -126,7 +126,7 @@ impl ProfileBuilder {
                 }
             }
         }
-        let req = ProgressRequest { as_of: Period::Year(year), plan: None, region: None, references: Vec::new(), before_base: BeforeBase::LeaveOut };
+        let req = ProgressRequest { as_of: Period::Year(year), plan: None, region: None, references: None, before_base: BeforeBase::LeaveOut };
         let progress = crate::progress::progress(store, &req, None).await?;
         Ok(ProfileBuilder {
             template,

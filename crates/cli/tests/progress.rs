@@ -36,6 +36,14 @@ fn progress_and_check_plans_on_both_backends() {
         let l = db.label;
         let r = digecon(dir.path(), &db, &["init"]);
         assert!(r.ok, "{l}: {}", r.err);
+        // The figures for China, the world and other areas are in the database with their phrases.
+        let r = digecon(dir.path(), &db, &["list", "references", "--format", "csv"]);
+        assert!(r.ok, "{l}: {}", r.err);
+        let refs = rows(&r.out);
+        assert_eq!(refs.len(), 147, "{l}");
+        assert_eq!(&refs[0][..8], ["national_average", "全国", "DE_VA_GDP_SHARE", "数字经济占GDP的比重", "%", "2022", "", "41.5"], "{l}");
+        assert_eq!(refs[0][10], "全国数字经济占GDP的比重为41.5%", "{l}");
+        assert_eq!(refs.iter().filter(|x| x[8] == "forecast").count(), 57, "{l}");
 
         let r = digecon(dir.path(), &db, &["progress", "--as-of", "2022", "--plan", "jx-14fyp", "--format", "csv"]);
         assert!(r.ok, "{l}: {}", r.err);

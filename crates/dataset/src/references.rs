@@ -26,6 +26,8 @@ pub enum ReferenceKind {
 }
 
 impl ReferenceKind {
+    pub const ALL: [ReferenceKind; 4] = [ReferenceKind::NationalAverage, ReferenceKind::National, ReferenceKind::Global, ReferenceKind::Area];
+
     pub fn code(self) -> &'static str {
         match self {
             ReferenceKind::NationalAverage => "national_average",
@@ -33,6 +35,10 @@ impl ReferenceKind {
             ReferenceKind::Global => "global",
             ReferenceKind::Area => "area",
         }
+    }
+
+    pub fn from_code(code: &str) -> Option<ReferenceKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -47,6 +53,30 @@ pub enum FigureRelation {
     About,
 }
 
+impl FigureRelation {
+    pub const ALL: [FigureRelation; 6] =
+        [FigureRelation::Exact, FigureRelation::Gt, FigureRelation::Ge, FigureRelation::Lt, FigureRelation::Le, FigureRelation::About];
+
+    /// As written in the file (`` for a plain figure).
+    pub fn code(self) -> &'static str {
+        match self {
+            FigureRelation::Exact => "",
+            FigureRelation::Gt => ">",
+            FigureRelation::Ge => ">=",
+            FigureRelation::Lt => "<",
+            FigureRelation::Le => "<=",
+            FigureRelation::About => "~",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FigureRelation> {
+        if code == "=" {
+            return Some(FigureRelation::Exact);
+        }
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FigureStatus {
     Final,
@@ -54,6 +84,22 @@ pub enum FigureStatus {
     Provisional,
     /// A projection of a future year.
     Forecast,
+}
+
+impl FigureStatus {
+    pub const ALL: [FigureStatus; 3] = [FigureStatus::Final, FigureStatus::Provisional, FigureStatus::Forecast];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FigureStatus::Final => "final",
+            FigureStatus::Provisional => "provisional",
+            FigureStatus::Forecast => "forecast",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FigureStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,17 +128,12 @@ pub fn parse(file: &str, text: &str, catalog: Option<&Catalog>, errors: &mut Vec
     let Some(table) = Table::read(file, text, &required, &optional, errors) else { return Vec::new() };
     let mut out = Vec::new();
     for row in table.rows() {
-        let reference = match row.raw("reference") {
-            "national_average" => ReferenceKind::NationalAverage,
-            "national" => ReferenceKind::National,
-            "global" => ReferenceKind::Global,
-            "area" => ReferenceKind::Area,
-            other => {
-                errors.push(row.error(format!(
-                    "未知的参照类别 / unknown reference `{other}`; expected national_average, national, global or area"
-                )));
-                continue;
-            }
+        let Some(reference) = ReferenceKind::from_code(row.raw("reference")) else {
+            errors.push(row.error(format!(
+                "未知的参照类别 / unknown reference `{}`; expected national_average, national, global or area",
+                row.raw("reference")
+            )));
+            continue;
         };
         let code = Some(row.raw("indicator_code")).filter(|c| !c.is_empty()).map(str::to_string);
         if let (Some(c), Some(cat)) = (&code, catalog) {
@@ -107,26 +148,17 @@ pub fn parse(file: &str, text: &str, catalog: Option<&Catalog>, errors: &mut Vec
         if reference == ReferenceKind::Area && scope_zh.trim().is_empty() {
             errors.push(row.error("`scope_zh` 为空：须写明地区 / `scope_zh` is empty: an area figure names its area"));
         }
-        let relation = match row.raw("relation") {
-            "" | "=" => FigureRelation::Exact,
-            ">" => FigureRelation::Gt,
-            ">=" => FigureRelation::Ge,
-            "<" => FigureRelation::Lt,
-            "<=" => FigureRelation::Le,
-            "~" => FigureRelation::About,
-            other => {
-                errors.push(row.error(format!("未知的关系 / unknown relation `{other}`; expected empty, >, >=, <, <= or ~")));
-                continue;
-            }
+        let Some(relation) = FigureRelation::from_code(row.raw("relation")) else {
+            errors.push(row.error(format!("未知的关系 / unknown relation `{}`; expected empty, >, >=, <, <= or ~", row.raw("relation"))));
+            continue;
         };
         let status = match row.raw("status") {
-            "" | "final" => FigureStatus::Final,
-            "provisional" => FigureStatus::Provisional,
-            "forecast" => FigureStatus::Forecast,
-            other => {
-                errors.push(row.error(format!("未知的状态 / unknown status `{other}`; expected final, provisional or forecast")));
-                continue;
-            }
+            "" => Some(FigureStatus::Final),
+            s => FigureStatus::from_code(s),
+        };
+        let Some(status) = status else {
+            errors.push(row.error(format!("未知的状态 / unknown status `{}`; expected final, provisional or forecast", row.raw("status"))));
+            continue;
         };
         let (Some(period), Some(value), Some(doc), Some(quote)) = (
             row.parse::<Period>("period", errors),

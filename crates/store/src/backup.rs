@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "plans",
     "targets",
     "constraints",
+    "reference_figures",
     "tasks",
     "projects",
     "project_milestones",

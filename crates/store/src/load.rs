@@ -182,6 +182,26 @@ async fn insert_all(tx: &mut WriteTx, ds: &Dataset, progress: Progress<'_>) -> R
         .await?;
     }
 
+    for f in &ds.references {
+        sqlx::query(
+            "INSERT INTO reference_figures (reference, scope_zh, indicator_code, name_zh, unit, period, relation, value, status, source_doc, source_quote)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(f.reference.code())
+        .bind(&f.scope_zh)
+        .bind(f.indicator_code.as_deref().unwrap_or(""))
+        .bind(&f.name_zh)
+        .bind(&f.unit)
+        .bind(f.period.to_string())
+        .bind(f.relation.code())
+        .bind(f.value)
+        .bind(f.status.code())
+        .bind(&f.source.doc)
+        .bind(&f.source.quote)
+        .execute(&mut **tx)
+        .await?;
+    }
+
     let n = ds.tasks.len() as u64;
     for (k, t) in ds.tasks.iter().enumerate() {
         sqlx::query(

@@ -1,11 +1,12 @@
 //! Reading the reference data back: regions, departments, indicators, plans, targets,
-//! constraints, tasks, projects.
+//! constraints, reference figures, tasks, projects.
 
 use std::collections::{BTreeMap, HashMap};
 
 use digecon_core::{
     Constraint, Department, Indicator, IndicatorAliases, Milestone, Plan, Project, Region, Source, Target, Task,
 };
+use digecon_dataset::references::ReferenceFigure;
 use digecon_dataset::{Catalog, Printed, TargetKey};
 use sqlx::Row;
 
@@ -209,6 +210,37 @@ impl Store {
                     relation: parse_stored("constraints.relation", &relation)?,
                     value: r.try_get(4)?,
                     source: Source { doc: r.try_get(5)?, quote: r.try_get(6)? },
+                })
+            })
+            .collect()
+    }
+
+    /// The figures for China, the world and other areas (`references.csv`), in file order.
+    pub async fn reference_figures(&self) -> Result<Vec<ReferenceFigure>> {
+        use digecon_dataset::references::{FigureRelation, FigureStatus, ReferenceKind};
+        let rows = sqlx::query(
+            "SELECT reference, scope_zh, indicator_code, name_zh, unit, period, relation, value, status, source_doc, source_quote
+             FROM reference_figures ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let vocab = |column: &str, v: &str| StoreError::Corrupt(format!("reference_figures.{column}: `{v}`"));
+        rows.iter()
+            .map(|r| {
+                let (reference, relation, status, period, code): (String, String, String, String, String) =
+                    (r.try_get(0)?, r.try_get(6)?, r.try_get(8)?, r.try_get(5)?, r.try_get(2)?);
+                Ok(ReferenceFigure {
+                    reference: ReferenceKind::from_code(&reference).ok_or_else(|| vocab("reference", &reference))?,
+                    scope_zh: r.try_get(1)?,
+                    indicator_code: Some(code).filter(|c| !c.is_empty()),
+                    name_zh: r.try_get(3)?,
+                    unit: r.try_get(4)?,
+                    period: parse_stored("reference_figures.period", &period)?,
+                    relation: FigureRelation::from_code(&relation).ok_or_else(|| vocab("relation", &relation))?,
+                    value: r.try_get(7)?,
+                    status: FigureStatus::from_code(&status).ok_or_else(|| vocab("status", &status))?,
+                    source: Source { doc: r.try_get(9)?, quote: r.try_get(10)? },
+                    line: 0,
                 })
             })
             .collect()

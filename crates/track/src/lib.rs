@@ -139,36 +139,42 @@ pub const REFERENCE_COLUMNS: &[&str] = digecon_dataset::references::COLUMNS;
 /// still reads). Only `national_average` figures printed as such (not a bound) are series for
 /// targets; the other rows are read, checked and skipped. Every problem is reported with its line.
 pub fn parse_references(file: &str, text: &str) -> Result<Vec<ReferenceValue>, digecon_dataset::DataErrors> {
-    use digecon_dataset::references::{FigureRelation, ReferenceKind};
     let mut errors = Vec::new();
     let figures = digecon_dataset::references::parse(file, text, None, &mut errors);
-    let mut out: Vec<ReferenceValue> = Vec::new();
-    for f in figures {
-        let (ReferenceKind::NationalAverage, Some(indicator_code), FigureRelation::Exact | FigureRelation::About) =
-            (f.reference, f.indicator_code, f.relation)
-        else {
-            continue;
-        };
-        if out.iter().any(|r| r.indicator_code == indicator_code && r.period == f.period) {
-            errors.push(digecon_core::Located::at(
-                file,
-                f.line,
-                format!("重复的参照值 / duplicate reference value for {indicator_code} {}", f.period),
-            ));
-            continue;
+    match national_averages(&figures) {
+        Ok(out) if errors.is_empty() => Ok(out),
+        Ok(_) => Err(digecon_dataset::DataErrors(errors)),
+        Err((line, msg)) => {
+            errors.push(digecon_core::Located::at(file, line, msg));
+            Err(digecon_dataset::DataErrors(errors))
         }
-        out.push(ReferenceValue { reference: Reference::NationalAverage, indicator_code, period: f.period, value: f.value, source: f.source });
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(digecon_dataset::DataErrors(errors))
     }
 }
 
-/// The national averages of the default dataset (`data/references.csv`; none if it has no such file).
-pub fn embedded_references() -> Vec<ReferenceValue> {
-    embedded_file(digecon_dataset::references::FILE, parse_references)
+/// The reference series for targets among `figures`: the `national_average` figures with an
+/// indicator code printed as such (a bound says too little). Two for one indicator and period are
+/// an error (the line of the second, and the message).
+pub fn national_averages(figures: &[digecon_dataset::references::ReferenceFigure]) -> Result<Vec<ReferenceValue>, (u64, String)> {
+    use digecon_dataset::references::{FigureRelation, ReferenceKind};
+    let mut out: Vec<ReferenceValue> = Vec::new();
+    for f in figures {
+        let (ReferenceKind::NationalAverage, Some(indicator_code), FigureRelation::Exact | FigureRelation::About) =
+            (f.reference, &f.indicator_code, f.relation)
+        else {
+            continue;
+        };
+        if out.iter().any(|r| &r.indicator_code == indicator_code && r.period == f.period) {
+            return Err((f.line, format!("重复的参照值 / duplicate reference value for {indicator_code} {}", f.period)));
+        }
+        out.push(ReferenceValue {
+            reference: Reference::NationalAverage,
+            indicator_code: indicator_code.clone(),
+            period: f.period,
+            value: f.value,
+            source: f.source.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// One optional file of the default dataset, parsed (empty if the dataset has no such file). The

@@ -359,6 +359,8 @@ pub enum ListWhat {
     Plans,
     Targets,
     Constraints,
+    /// 全国、全球及其他地区的数字（references.csv）/ figures for China, the world and other areas
+    References,
     Tasks,
     Projects,
 }
@@ -481,6 +483,29 @@ pub async fn list(a: ListArgs) -> anyhow::Result<()> {
                         format_value(c.value),
                         c.source.doc,
                         c.source.quote,
+                    ]
+                })
+                .collect(),
+        ),
+        ListWhat::References => (
+            &["reference", "scope", "indicator_code", "name", "unit", "period", "relation", "value", "status", "source_doc", "source_quote"],
+            store
+                .reference_figures()
+                .await?
+                .into_iter()
+                .map(|f| {
+                    vec![
+                        f.reference.code().to_string(),
+                        f.scope_zh,
+                        f.indicator_code.unwrap_or_default(),
+                        f.name_zh,
+                        f.unit,
+                        f.period.to_string(),
+                        f.relation.code().to_string(),
+                        format_value(f.value),
+                        f.status.code().to_string(),
+                        f.source.doc,
+                        f.source.quote,
                     ]
                 })
                 .collect(),

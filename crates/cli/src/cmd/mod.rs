@@ -37,7 +37,7 @@ pub enum Command {
     Wipe(data::WipeArgs),
     /// 查看指标序列 / show an indicator's series
     Show(data::ShowArgs),
-    /// 列出目录 / list regions, departments, indicators, plans, targets, constraints, tasks, projects
+    /// 列出目录 / list regions, departments, indicators, plans, targets, constraints, references, tasks, projects
     List(data::ListArgs),
     /// 企业微观数据：分类、汇总、合成 / enterprise microdata: classify, aggregate, synthesize (NBS 2021)
     #[command(subcommand)]

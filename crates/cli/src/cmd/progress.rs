@@ -70,8 +70,8 @@ const PROGRESS_HEADERS: &[&str] = &[
 pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
     let store = a.db.open(false).await?;
     let references = match &a.reference {
-        // The dataset's own national averages (data/references.csv).
-        None => digecon_track::embedded_references(),
+        // The database's own national averages (the dataset's references.csv).
+        None => None,
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("读取 / reading {}", path.display()))?;
             let refs = digecon_track::parse_references(&path.display().to_string(), &text).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -81,7 +81,7 @@ pub async fn progress(a: ProgressArgs) -> anyhow::Result<()> {
                     bail!("{}: 未知的指标代码 / unknown indicator code `{}`", path.display(), r.indicator_code);
                 }
             }
-            refs
+            Some(refs)
         }
     };
     let req = ProgressRequest { as_of: a.as_of, plan: a.plan.as_deref(), region: a.region.as_deref(), references, before_base: BeforeBase::Refuse };

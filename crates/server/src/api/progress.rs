@@ -77,7 +77,7 @@ pub async fn progress(
     let body = state
         .cache
         .get_or_compute(key, &deps, move || async move {
-            let req = ProgressRequest { as_of, plan: q.plan.as_deref(), region: None, references: digecon_track::embedded_references(), before_base: BeforeBase::LeaveOut };
+            let req = ProgressRequest { as_of, plan: q.plan.as_deref(), region: None, references: None, before_base: BeforeBase::LeaveOut };
             let rows = digecon_app::progress::progress(&st.store, &req, Some((&actor, &st.tree))).await?;
             let out: Vec<ProgressDto> = rows
                 .into_iter()
