@@ -205,15 +205,3 @@ fn facts_accounts_for_every_number_of_the_documents() {
     let un = rows(&r.out);
     assert_eq!(un.iter().map(|x| x[1].split('【').nth(1).unwrap().split('】').next().unwrap()).collect::<Vec<_>>(), ["4500", "5"]);
 }
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
