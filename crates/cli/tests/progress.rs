@@ -49,7 +49,7 @@ fn progress_and_check_plans_on_both_backends() {
         assert!(r.ok, "{l}: {}", r.err);
         assert_eq!(r.out.lines().next(), Some(HEADER), "{l}");
         let rs = rows(&r.out);
-        assert_eq!(rs.len(), 30, "{l}: 19 table rows + 11 goals of 发展目标");
+        assert_eq!(rs.len(), 70, "{l}: 19 table rows + 11 goals of 发展目标 + 40 goals of the text");
         // A goal of 发展目标 without any value yet: 60%以上县(市、区)建成新型智慧城市.
         let sc = rs.iter().find(|x| x[2] == "建成新型智慧城市的县（市、区）比例").unwrap();
         assert_eq!((sc[7].as_str(), sc[9].as_str()), ("60%以上", ""), "{l}: {sc:?}");

@@ -97,8 +97,9 @@ async fn synth_twice_is_stable_and_leaves_documented_values_alone_on_both_backen
         assert_eq!(de_cities.len(), 11, "{l}");
         assert_eq!(de_cities.iter().map(|o| (o.value * 100.0).round() as i64).sum::<i64>(), 1_187_400, "{l}");
 
-        // A filed value that breaks a documented bound (九江 CORE_VA 2022 must be > 200): synth refuses,
-        // prints the violation, and the database stays as it was.
+        // A filed value that breaks a documented bound (九江 CORE_VA 2022 must be > 200, which the white
+        // paper states twice: in 前言 and in 一（二）): synth refuses, prints both violations, and the
+        // database stays as it was.
         std::fs::write(
             dir.path().join("filed.csv"),
             "region_code,region_name,indicator_code,indicator_name,unit,period,value,status,source_doc,source_quote,synthetic\n\
@@ -110,7 +111,7 @@ async fn synth_twice_is_stable_and_leaves_documented_values_alone_on_both_backen
         let refused = run(dir.path(), &db, "synth", &["--seed", "7"]);
         assert!(!refused.ok, "{l}: {}", refused.out);
         assert!(refused.err.contains("[bound] 九江市 360400 CORE_VA 2022 > 200") && refused.err.contains("值 / value 190"), "{l}: {}", refused.err);
-        assert!(refused.err.contains("1 documented statement(s) violated; nothing was written"), "{l}: {}", refused.err);
+        assert!(refused.err.contains("2 documented statement(s) violated; nothing was written"), "{l}: {}", refused.err);
         assert_eq!(all(&store).await, before, "{l}: nothing written");
         store.close().await;
     }
