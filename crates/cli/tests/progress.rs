@@ -69,7 +69,7 @@ fn progress_and_check_plans_on_both_backends() {
         let r = digecon(dir.path(), &db, &["progress", "--as-of", "2022", "--region", "360700", "--format", "csv"]);
         assert!(r.ok, "{l}: {}", r.err);
         let rs = rows(&r.out);
-        assert_eq!(rs.len(), 39 + 42, "{l}");
+        assert_eq!(rs.len(), 74 + 68, "{l}: gz-2023-keypoints and gz-14fyp");
         assert!(rs.iter().all(|x| x[1] == "360700"), "{l}");
         let r = digecon(dir.path(), &db, &["progress", "--as-of", "2022", "--plan", "jx-2022-workplan"]);
         assert!(r.ok && r.out.contains("首次突破万亿元大关") && r.out.contains("achieved"), "{l}: {}", r.err);
