@@ -75,7 +75,7 @@ pub async fn inputs(store: &Store, req: &ProgressRequest<'_>, viewer: Option<(&A
 pub async fn check(store: &Store, tables: &[ProjectionTable]) -> Result<Vec<Finding>> {
     let observations = store.observations(&ObservationFilter::default()).await?.into_iter().filter(|o| !o.synthetic).collect();
     let inputs = Inputs { plans: store.plans().await?, indicators: store.indicators().await?, targets: store.targets(None).await?, observations, references: Vec::new() };
-    let docs = Documents { regions: store.regions().await?, twice: digecon_track::statements::embedded_twice(), goals_twice: digecon_track::statements::embedded_goals_twice(), tasks: store.tasks(None).await? };
+    let docs = Documents { regions: store.regions().await?, twice: digecon_track::statements::embedded_twice(), goals_twice: digecon_track::statements::embedded_goals_twice(), tasks: store.tasks(None).await?, references: store.reference_figures().await? };
     Ok(digecon_track::check(&inputs, tables, &docs, &Rules::default())?)
 }
 

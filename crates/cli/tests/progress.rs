@@ -96,6 +96,7 @@ fn progress_and_check_plans_on_both_backends() {
             let s = |a: &str, b: &str, y: &str, c: &str| (a.to_string(), b.to_string(), y.to_string(), c.to_string());
             let mut expected = vec![
                 s("", "5G基站占移动基站比重", "2022", "derived"),
+                s("", "开设智能科学与技术专业的院校数量", "2020", "stated_twice"),
                 s("", "产业数字化增加值增速", "2022", "derived"),
                 s("", "关键工序数控化率", "2022", "stated_twice"),
                 s("", "数字经济增加值占GDP比重提升幅度", "2022", "derived"),

@@ -18,7 +18,9 @@
 //!   a plan table's base column, or a projection table's base year (its first row).
 //!   A plan goal printed a second time (`data/targets_twice.csv`: 发展目标 restating the table, an
 //!   annex restating a goal) is read by the target parser like the first, and the two readings
-//!   must agree (the same kind of goal and the same number).
+//!   must agree (the same kind of goal and the same number). A figure for China, the world or another
+//!   area (`references.csv`) printed twice — same kind, area, concept, unit and period, both plain
+//!   published figures — must agree within the printed digits too.
 //! - `implausible_goal`: a goal for a share or rate above 100 % (a task's text, or a target of a
 //!   share indicator; a task's clause that a target holds is reported once, as the target).
 
@@ -176,6 +178,8 @@ pub struct Documents {
     /// Plan goals printed a second time.
     pub goals_twice: Vec<GoalTwice>,
     pub tasks: Vec<Task>,
+    /// Figures for China, the world and other areas (`references.csv`).
+    pub references: Vec<digecon_dataset::references::ReferenceFigure>,
 }
 
 /// A printed number's value and half its last digit.
@@ -236,6 +240,7 @@ pub fn check_statements(inputs: &Inputs, tables: &[ProjectionTable], docs: &Docu
     sums(&stmts, docs, &mut out);
     stated_twice(&stmts, inputs, tables, docs, &mut out);
     goals_twice(inputs, docs, &mut out);
+    references_twice(docs, &mut out);
     implausible(inputs, docs, &mut out);
     out
 }
@@ -766,6 +771,42 @@ fn goals_twice(inputs: &Inputs, docs: &Documents, out: &mut Vec<Finding>) {
                 Cited { what: format!("{} 目标（再述）{} {} {}", g.plan_id, g.region_code, g.indicator_code, g.target_year), value: g.target_text.clone(), doc: g.source.doc.clone(), quote: g.source.quote.clone() },
             ],
         });
+    }
+}
+
+fn references_twice(docs: &Documents, out: &mut Vec<Finding>) {
+    use digecon_dataset::references::{FigureRelation, FigureStatus};
+    let plain: Vec<_> =
+        docs.references.iter().filter(|f| f.relation == FigureRelation::Exact && f.status == FigureStatus::Final).collect();
+    let concept = |f: &digecon_dataset::references::ReferenceFigure| f.indicator_code.clone().unwrap_or_else(|| f.name_zh.clone());
+    for (i, a) in plain.iter().enumerate() {
+        for b in &plain[i + 1..] {
+            if (a.reference, &a.scope_zh, concept(a), &a.unit, a.period) != (b.reference, &b.scope_zh, concept(b), &b.unit, b.period) {
+                continue;
+            }
+            let (pa, pb) = (as_printed(a.value, &a.source.quote), as_printed(b.value, &b.source.quote));
+            let (ia, ib) = (iv_of(&pa), iv_of(&pb));
+            if meets(ia, ib) {
+                continue;
+            }
+            let what = format!("{} {} {}", a.scope_zh, concept(a), a.period);
+            out.push(Finding {
+                plan_id: String::new(),
+                region_code: a.scope_zh.clone(),
+                indicator_code: concept(a),
+                period: a.period.to_string(),
+                check: CheckKind::StatedTwice,
+                message: format!(
+                    "同一数字两处不同：{pa}（{ai}）与 {pb}（{bi}）/ the same figure printed twice with values that cannot both hold given their printed digits: {pa} ({ai}) and {pb} ({bi})",
+                    ai = show(ia),
+                    bi = show(ib),
+                ),
+                statements: vec![
+                    Cited { what: what.clone(), value: pa, doc: a.source.doc.clone(), quote: a.source.quote.clone() },
+                    Cited { what, value: pb, doc: b.source.doc.clone(), quote: b.source.quote.clone() },
+                ],
+            });
+        }
     }
 }
 

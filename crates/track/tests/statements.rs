@@ -195,12 +195,29 @@ fn a_goal_restated_differently_is_found() {
     assert_eq!((f[0].statements[0].value.as_str(), f[0].statements[1].value.as_str()), ("10以上", "12%以上"));
 }
 
+#[test]
+fn a_reference_figure_printed_twice_differently_is_found() {
+    let csv = "reference,scope_zh,indicator_code,name_zh,unit,period,relation,value,status,source_doc,source_quote\n\
+               area,华东地区,,院校数量,所,2020,,12,final,d.txt,院校12所\n\
+               area,华东地区,,院校数量,所,2020,,34,final,d.txt,院校 34\n\
+               area,华北地区,,院校数量,所,2020,,12,final,d.txt,华北 12\n\
+               area,华东地区,,院校数量,所,2025,,40,forecast,d.txt,预计 40\n";
+    let mut errors = Vec::new();
+    let references = digecon_dataset::references::parse("references.csv", csv, None, &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    let docs = Documents { references, ..Default::default() };
+    let f = check_statements(&inputs(vec![], vec![]), &[], &docs);
+    assert_eq!(kinds(&f), [("院校数量".to_string(), "2020".to_string(), CheckKind::StatedTwice)]);
+    assert_eq!(f[0].region_code, "华东地区");
+    assert_eq!((f[0].statements[0].value.as_str(), f[0].statements[1].value.as_str()), ("12", "34"));
+}
+
 /// `digecon check` on the shipped documents: every contradiction, by kind, region, indicator and year.
 #[test]
 fn every_contradiction_of_the_documents_is_found() {
     let ds = Dataset::embedded().unwrap();
     let inputs = shipped();
-    let docs = Documents { regions: ds.regions, twice: embedded_twice(), goals_twice: embedded_goals_twice(), tasks: ds.tasks };
+    let docs = Documents { regions: ds.regions, twice: embedded_twice(), goals_twice: embedded_goals_twice(), tasks: ds.tasks, references: ds.references };
     let f = check(&inputs, &projection::embedded(), &docs, &Rules::default()).unwrap();
     let got: Vec<(&str, &str, &str, &str, CheckKind)> =
         f.iter().map(|x| (x.plan_id.as_str(), x.region_code.as_str(), x.indicator_code.as_str(), x.period.as_str(), x.check)).collect();
@@ -224,7 +241,7 @@ fn every_contradiction_of_the_documents_is_found() {
     assert_eq!(msg("KEY_PROC_NC_RATE", "2022").statements[1].value, "54.4");
 }
 
-/// The 17 contradictions (data/README.md, "Contradictions in the documents").
+/// The 18 contradictions (data/README.md, "Contradictions in the documents").
 const EXPECTED: &[(&str, &str, &str, &str, CheckKind)] = &[
     // 001: 18 %/yr from 296 gives 677.2, not 600; 18左右 from 1582 gives 3619, not 3000左右; 11 %/yr from
     // 1488 gives 2507, below >3500.
@@ -253,6 +270,8 @@ const EXPECTED: &[(&str, &str, &str, &str, CheckKind)] = &[
     // 000: 关键工序数控化率 50.7 % and 54.4 %; 004: Ganzhou's 2020 core value added 241.2 and 241.0.
     ("", "360000", "KEY_PROC_NC_RATE", "2022", CheckKind::StatedTwice),
     ("", "360700", "CORE_VA", "2020", CheckKind::StatedTwice),
+    // 004 附件三: 华东地区 开设智能科学与技术专业院校12所 (prose) and 34 (图表21).
+    ("", "华东地区", "开设智能科学与技术专业的院校数量", "2020", CheckKind::StatedTwice),
     // 003 task 16: 城市家庭千兆光纤网络覆盖率达 300%, held as the target FTTH_GIGABIT_HOME_COVERAGE
     // (as printed); the task's clause is not reported a second time.
     ("gz-2023-keypoints", "360700", "FTTH_GIGABIT_HOME_COVERAGE", "2023", CheckKind::ImplausibleGoal),
