@@ -591,6 +591,37 @@ mod tests {
         assert_eq!(got, vec![("九".into(), "held"), ("一".into(), "unaccounted")]);
     }
 
+    proptest::proptest! {
+        /// Any text: no panic, and every run of digits printed is one number (a decimal point between
+        /// digits joins them), found once, at its line.
+        #[test]
+        fn every_printed_number_is_found_once(text in "[0-9０-９一二三第位名年月.、 \t\n\\-+GA%亿万元“”（）a-z]{0,80}") {
+            let l = ledger(&[("d.txt".into(), text.clone())], &[], &[]);
+            let arabic: Vec<&Number> = l.numbers.iter().filter(|n| n.text.starts_with(|c: char| c.is_ascii_digit())).collect();
+            let mut expected = Vec::new();
+            let chars: Vec<char> = text.chars().collect();
+            let mut i = 0;
+            while i < chars.len() {
+                if chars[i].is_ascii_digit() {
+                    let mut j = i;
+                    while j < chars.len() && chars[j].is_ascii_digit() { j += 1; }
+                    if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+                        j += 1;
+                        while j < chars.len() && chars[j].is_ascii_digit() { j += 1; }
+                    }
+                    expected.push(chars[i..j].iter().collect::<String>());
+                    i = j;
+                } else {
+                    i += 1;
+                }
+            }
+            proptest::prop_assert_eq!(arabic.iter().map(|n| n.text.clone()).collect::<Vec<_>>(), expected);
+            for n in &l.numbers {
+                proptest::prop_assert!(n.line >= 1 && n.line <= text.lines().count().max(1) + 1);
+            }
+        }
+    }
+
     #[test]
     fn quotes_not_in_the_document_are_reported() {
         let l = ledger(&[("d.txt".into(), "abc".into())], &[st("xyz", &[1.0])], &[]);
