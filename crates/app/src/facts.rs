@@ -28,21 +28,12 @@ pub fn ledger(seeds: &Path, data: DataSource<'_>) -> Result<Ledger, AppError> {
     Ok(facts::ledger(&documents, &held, &left_out))
 }
 
-/// The source documents: `NNN_….txt` files of `dir`, in name order.
+/// The source documents: `NNN_….txt` files of `dir`, in name order; none is an error.
 pub fn documents(dir: &Path) -> Result<Vec<(String, String)>, AppError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        if name.len() > 4 && name[..3].bytes().all(|b| b.is_ascii_digit()) && name.ends_with(".txt") {
-            let text = std::fs::read_to_string(e.path()).map_err(|err| AppError::Unavailable(format!("{name}: {err}")))?;
-            out.push((name, text));
-        }
-    }
+    let out = facts::documents_in(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
     if out.is_empty() {
         return Err(AppError::NotFound(format!("{} 中没有文件 NNN_*.txt / no documents NNN_*.txt in {}", dir.display(), dir.display())));
     }
-    out.sort();
     Ok(out)
 }
 

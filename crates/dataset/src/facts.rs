@@ -210,6 +210,21 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
     out
 }
 
+/// The source documents of a directory: its `NNN_….txt` files (name, text), in name order.
+pub fn documents_in(dir: &std::path::Path) -> std::io::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.len() > 4 && name[..3].bytes().all(|b| b.is_ascii_digit()) && name.ends_with(".txt") {
+            let text = std::fs::read_to_string(e.path())?;
+            out.push((name, text));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// `text` without whitespace (how quotes are compared).
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()

@@ -7,14 +7,7 @@ use digecon_dataset::facts;
 #[test]
 fn every_number_of_the_documents_is_held_or_left_out_with_a_reason() {
     let Some(dir) = digecon_dataset::seeds_dir_for_test("fact ledger") else { return };
-    let mut documents: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.len() > 4 && n[..3].bytes().all(|b| b.is_ascii_digit()) && n.ends_with(".txt"))
-        .map(|n| (n.clone(), std::fs::read_to_string(dir.join(&n)).unwrap()))
-        .collect();
-    documents.sort();
+    let documents = facts::documents_in(&dir).unwrap();
     assert_eq!(documents.len(), 5);
     let files = digecon_track::projection::fact_sources(
         digecon_dataset::EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
