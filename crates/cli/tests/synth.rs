@@ -60,7 +60,7 @@ async fn synth_twice_is_stable_and_leaves_documented_values_alone_on_both_backen
         ok(run(dir.path(), &db, "init", &[]), l);
         let store = db.open().await;
         let documented = all(&store).await;
-        assert_eq!(documented.len(), 588, "{l}");
+        assert_eq!(documented.len(), 589, "{l}");
 
         let first = ok(run(dir.path(), &db, "synth", &[]), l);
         assert!(first.contains("(seed 2022): 4140 个值 / values"), "{l}: {first}");
@@ -76,7 +76,7 @@ async fn synth_twice_is_stable_and_leaves_documented_values_alone_on_both_backen
         assert_eq!(row(&first, "合计 / total")[1..], ["4140", "4140", "0", "0", "0"], "{l}");
         assert!(first.contains("用时 / time:") && first.contains("合计 total"), "{l}: {first}");
         let after_first = all(&store).await;
-        assert_eq!(after_first.len(), 588 + 4140, "{l}");
+        assert_eq!(after_first.len(), 589 + 4140, "{l}");
         assert_eq!(after_first.iter().filter(|o| o.synthetic && o.source.doc == "synthetic").count(), 4140, "{l}");
 
         let second = ok(run(dir.path(), &db, "synth", &["--seed", "2022"]), l);

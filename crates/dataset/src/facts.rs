@@ -171,6 +171,7 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
         for tok in doc.tokens() {
             let (s, e) = (tok.start, tok.end);
             let printed = doc.slice(s, e);
+            let magnitude_after = doc.at(e).is_some_and(|c| c == '万' || c == '亿');
             let mut class = tok.arabic.and_then(|k| structural(&doc, &doc.arabic[k])).map(Class::Structural);
             if class.is_none() {
                 class = held_spans
@@ -178,8 +179,8 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
                     .find(|((a, b), st)| {
                         *a <= s
                             && e <= *b
-                            && (st.values.iter().any(|v| scaled_eq(*v, tok.value))
-                                || st.texts.iter().any(|t| squeeze(t).contains(&printed)))
+                            && (st.values.iter().any(|v| scaled_eq(*v, tok.value, magnitude_after))
+                                || st.texts.iter().any(|t| text_holds(t, &printed, tok.value, tok.arabic.is_some())))
                     })
                     .map(|(_, st)| Class::Held(st.origin.clone()));
             }
@@ -225,16 +226,50 @@ pub fn documents_in(dir: &std::path::Path) -> std::io::Result<Vec<(String, Strin
     Ok(out)
 }
 
+/// Whether a text kept as printed (a target's `10以上`, `新增2-3个`) holds the number: one of its own
+/// numbers, whole, equals it (a `5` is not held by `15000`); a rank in Chinese numerals by its characters.
+fn text_holds(text: &str, printed: &str, value: f64, arabic: bool) -> bool {
+    if !arabic {
+        return squeeze(text).contains(printed);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+            j += 1;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+        }
+        if chars[i..j].iter().collect::<String>().parse::<f64>().is_ok_and(|v| v == value) {
+            return true;
+        }
+        i = j;
+    }
+    false
+}
+
 /// `text` without whitespace (how quotes are compared).
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Equal up to a power of ten (万 = 10⁴, 亿 = 10⁸, and the unit shifts between 个 and 万个, % and ‰)
-/// and up to the sign: the documents print a fall as `下降5.3%`, the dataset stores -5.3.
-fn scaled_eq(stored: f64, printed: f64) -> bool {
+/// Equal as printed, or up to the magnitude words: a number printed before 万 / 亿 / 万亿 may be
+/// stored multiplied out (`1.2万亿元` as 12000 亿元), and any number may be stored in a unit with 万 or
+/// 亿 (`64306个` as 6.4306 万个); and up to the sign: the documents print a fall as `下降5.3%`, the
+/// dataset stores -5.3. No other power of ten, so a `1` is not held by a row storing 10.
+fn scaled_eq(stored: f64, printed: f64, magnitude_after: bool) -> bool {
     let stored = stored.abs();
-    [0, 4, 8, -4, -8, 1, -1, 2, -2, 3, -3].iter().any(|k| (stored - printed * 10f64.powi(*k)).abs() <= 1e-9 * stored.max(1.0))
+    let up: &[i32] = if magnitude_after { &[4, 8, 12] } else { &[] };
+    [0, -4, -8].iter().chain(up).any(|k| (stored - printed * 10f64.powi(*k)).abs() <= 1e-9 * stored.max(1.0))
 }
 
 /// A document with its whitespace removed, remembering each character's printed line.
@@ -585,6 +620,14 @@ mod tests {
         let stale = [LeftOut { origin: "l:3".into(), doc: "d.txt".into(), quote: "培育企业30家".into(), reason: "r".into() }];
         let l = ledger(&[("d.txt".into(), doc.into())], &held, &stale);
         assert_eq!(l.left_out_unused, vec!["l:3".to_string()]);
+    }
+
+    #[test]
+    fn a_text_holds_whole_numbers_only() {
+        let doc = "开通数达到15000个，其中5个";
+        let held = [Statement { origin: "t:1".into(), doc: "d.txt".into(), quote: doc.into(), values: vec![], texts: vec!["15000".into()] }];
+        assert_eq!(classify(doc, &held, &[]), vec![("15000".into(), "held"), ("5".into(), "unaccounted")]);
+        assert!(text_holds("新增2-3个", "3", 3.0, true) && !text_holds("新增2-3个", "23", 23.0, true));
     }
 
     #[test]
