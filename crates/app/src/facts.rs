@@ -21,10 +21,9 @@ pub fn ledger(seeds: &Path, data: DataSource<'_>) -> Result<Ledger, AppError> {
     let documents = documents(seeds)?;
     let files = digecon_track::projection::fact_sources(match data {
         DataSource::Embedded => digecon_dataset::EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        DataSource::Dir(dir) => read_dir_files(dir, dir)?,
+        DataSource::Dir(dir) => digecon_dataset::csv_files_in(dir).map_err(|e| AppError::NotFound(e.to_string()))?,
     });
-    let borrowed: Vec<(String, &str)> = files.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
-    let (held, left_out) = facts::statements_of(&borrowed).map_err(|e| AppError::Data(digecon_dataset::DataErrors(e)))?;
+    let (held, left_out) = facts::statements_of(&files).map_err(|e| AppError::Data(digecon_dataset::DataErrors(e)))?;
     Ok(facts::ledger(&documents, &held, &left_out))
 }
 
@@ -33,22 +32,6 @@ pub fn documents(dir: &Path) -> Result<Vec<(String, String)>, AppError> {
     let out = facts::documents_in(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
     if out.is_empty() {
         return Err(AppError::NotFound(format!("{} 中没有文件 NNN_*.txt / no documents NNN_*.txt in {}", dir.display(), dir.display())));
-    }
-    Ok(out)
-}
-
-fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, String)>, AppError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| AppError::NotFound(format!("{}: {e}", dir.display())))?;
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(read_dir_files(root, &p)?);
-        } else if p.extension().is_some_and(|x| x == "csv") {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&p).map_err(|err| AppError::Unavailable(format!("{}: {err}", p.display())))?;
-            out.push((rel, text));
-        }
     }
     Ok(out)
 }

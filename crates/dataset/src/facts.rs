@@ -239,22 +239,30 @@ fn text_holds(text: &str, printed: &str, value: f64, arabic: bool) -> bool {
             i += 1;
             continue;
         }
-        let mut j = i;
-        while j < chars.len() && chars[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
-            j += 1;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-        }
+        let j = number_end(&chars, i);
         if chars[i..j].iter().collect::<String>().parse::<f64>().is_ok_and(|v| v == value) {
             return true;
         }
         i = j;
     }
     false
+}
+
+/// Where the Arabic number starting at `chars[i]` (a digit) ends: digits, then optionally `.` and
+/// more digits. Anything else — a space, a line break, a second `.` — ends it.
+fn number_end(chars: &[char], i: usize) -> usize {
+    let digits_from = |mut j: usize| {
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let j = digits_from(i);
+    if j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit() {
+        digits_from(j + 1)
+    } else {
+        j
+    }
 }
 
 /// `text` without whitespace (how quotes are compared).
@@ -315,16 +323,7 @@ impl Squeezed {
             let c = printed[i];
             if c.is_ascii_digit() {
                 let start = chars.len();
-                let mut j = i;
-                while j < printed.len() && printed[j].is_ascii_digit() {
-                    j += 1;
-                }
-                if j + 1 < printed.len() && printed[j] == '.' && printed[j + 1].is_ascii_digit() {
-                    j += 1;
-                    while j < printed.len() && printed[j].is_ascii_digit() {
-                        j += 1;
-                    }
-                }
+                let j = number_end(&printed, i);
                 for &d in &printed[i..j] {
                     chars.push(d);
                     lines.push(line);
@@ -510,7 +509,7 @@ fn structural(doc: &Squeezed, p: &Printed) -> Option<&'static str> {
 /// The statements of a dataset's files (path relative to `data/`, text) that hold document
 /// numbers, and the left-out list. Files absent from `files` are skipped; a file that does not
 /// read is an error.
-pub fn statements_of(files: &[(String, &str)]) -> Result<(Vec<Statement>, Vec<LeftOut>), Vec<Located>> {
+pub fn statements_of(files: &[(String, String)]) -> Result<(Vec<Statement>, Vec<LeftOut>), Vec<Located>> {
     let mut errors = Vec::new();
     let mut held = Vec::new();
     let mut left = Vec::new();

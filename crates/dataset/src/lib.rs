@@ -107,6 +107,28 @@ pub struct Printed {
 /// The files a dataset is read from: path relative to the dataset root → contents.
 pub type Files<'a> = Vec<(String, &'a str)>;
 
+/// Every `.csv` under `dir` (a dataset directory on disk) as (path relative to `dir` with `/`,
+/// contents) — the layout of [`EMBEDDED`]. An error names the path it happened at.
+pub fn csv_files_in(dir: &std::path::Path) -> std::io::Result<Vec<(String, String)>> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+        let at = |p: &std::path::Path, e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", p.display()));
+        for e in std::fs::read_dir(dir).map_err(|e| at(dir, e))? {
+            let p = e.map_err(|e| at(dir, e))?.path();
+            if p.is_dir() {
+                walk(root, &p, out)?;
+            } else if p.extension().is_some_and(|x| x == "csv") {
+                let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&p).map_err(|e| at(&p, e))?;
+                out.push((rel, text));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
 impl Dataset {
     /// The default dataset compiled into this library from `data/`.
     pub fn embedded() -> Result<Dataset, DataErrors> {

@@ -12,8 +12,7 @@ fn every_number_of_the_documents_is_held_or_left_out_with_a_reason() {
     let files = digecon_track::projection::fact_sources(
         digecon_dataset::EMBEDDED.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
     );
-    let borrowed: Vec<(String, &str)> = files.iter().map(|(p, t)| (p.clone(), t.as_str())).collect();
-    let (held, left_out) = facts::statements_of(&borrowed).expect("the dataset's files read");
+    let (held, left_out) = facts::statements_of(&files).expect("the dataset's files read");
     let ledger = facts::ledger(&documents, &held, &left_out);
     assert!(ledger.quotes_not_found.is_empty(), "quotes not in their documents: {:#?}", ledger.quotes_not_found);
     assert!(ledger.left_out_unused.is_empty(), "facts_left_out.csv rows that leave out nothing (held, or not facts): {:?}", ledger.left_out_unused);

@@ -35,7 +35,7 @@ pub async fn init(a: InitArgs) -> anyhow::Result<()> {
     let dataset = match &a.data {
         None => Dataset::embedded().context("内置数据集 / the built-in dataset")?,
         Some(dir) => {
-            owned = read_dir_files(dir)?;
+            owned = digecon_dataset::csv_files_in(dir).with_context(|| format!("读取目录 / reading {}", dir.display()))?;
             let files = owned.iter().map(|(p, c)| (p.clone(), c.as_str())).collect();
             Dataset::parse(files).with_context(|| format!("数据集 / dataset {}", dir.display()))?
         }
@@ -69,26 +69,6 @@ pub async fn init(a: InitArgs) -> anyhow::Result<()> {
     println!("已初始化 / initialised {}: {counts}", a.db.describe());
     store.close().await;
     Ok(())
-}
-
-/// Reads every `.csv` under `dir` as (relative path, contents).
-fn read_dir_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> anyhow::Result<()> {
-        for e in std::fs::read_dir(dir).with_context(|| format!("读取目录 / reading {}", dir.display()))? {
-            let p = e?.path();
-            if p.is_dir() {
-                walk(root, &p, out)?;
-            } else if p.extension().is_some_and(|x| x == "csv") {
-                let rel = p.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
-                let text = std::fs::read_to_string(&p).with_context(|| format!("读取 / reading {}", p.display()))?;
-                out.push((rel, text));
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out)?;
-    Ok(out)
 }
 
 #[derive(Args)]
