@@ -150,23 +150,8 @@ pub fn ledger(documents: &[(String, String)], held: &[Statement], left_out: &[Le
     let mut out = Ledger::default();
     for (name, text) in documents {
         let doc = Squeezed::new(text);
-        let spans = |quote: &str| doc.find_all(&squeeze(quote));
-        let mut held_spans = Vec::new();
-        for s in held.iter().filter(|s| &s.doc == name) {
-            let found = spans(&s.quote);
-            if found.is_empty() {
-                out.quotes_not_found.push((s.origin.clone(), s.doc.clone(), s.quote.clone()));
-            }
-            held_spans.extend(found.into_iter().map(|sp| (sp, s)));
-        }
-        let mut left_spans = Vec::new();
-        for l in left_out.iter().filter(|l| &l.doc == name) {
-            let found = spans(&l.quote);
-            if found.is_empty() {
-                out.quotes_not_found.push((l.origin.clone(), l.doc.clone(), l.quote.clone()));
-            }
-            left_spans.extend(found.into_iter().map(|sp| (sp, l)));
-        }
+        let held_spans = doc.spans_of(name, held, |s| (&s.doc, &s.quote, &s.origin), &mut out.quotes_not_found);
+        let left_spans = doc.spans_of(name, left_out, |l| (&l.doc, &l.quote, &l.origin), &mut out.quotes_not_found);
         let mut used = vec![false; left_spans.len()];
         for tok in doc.tokens() {
             let (s, e) = (tok.start, tok.end);
@@ -382,6 +367,31 @@ impl Squeezed {
             return Vec::new();
         }
         (0..=self.chars.len() - n.len()).filter(|&i| self.chars[i..i + n.len()] == n[..]).map(|i| (i, i + n.len())).collect()
+    }
+
+    /// Where each row of document `name` quotes it (every occurrence), with the row; a row whose
+    /// quote is not found goes to `not_found` as (origin, document, quote). `key` gives a row's
+    /// (document, quote, origin).
+    fn spans_of<'r, T>(
+        &self,
+        name: &str,
+        rows: &'r [T],
+        key: impl Fn(&T) -> (&String, &String, &String),
+        not_found: &mut Vec<(String, String, String)>,
+    ) -> Vec<((usize, usize), &'r T)> {
+        let mut out = Vec::new();
+        for r in rows {
+            let (doc, quote, origin) = key(r);
+            if doc != name {
+                continue;
+            }
+            let found = self.find_all(&squeeze(quote));
+            if found.is_empty() {
+                not_found.push((origin.clone(), doc.clone(), quote.clone()));
+            }
+            out.extend(found.into_iter().map(|sp| (sp, r)));
+        }
+        out
     }
 
     /// Arabic numbers, then ranks in Chinese numerals, in document order.
